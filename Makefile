@@ -1,0 +1,42 @@
+# Two commands do all the set-up: `make run` and `make test`.
+SHELL := /bin/bash
+VENV := $(CURDIR)/.venv
+BIN := $(VENV)/bin
+UV := $(BIN)/uv
+UV_VERSION := 0.13.8
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+export UV_PYTHON := $(shell command -v python3)
+SYNC := $(UV) sync --project backend --frozen --inexact --no-progress
+
+.PHONY: install install-dev run test lint format schema lock clean
+
+$(UV):
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet uv==$(UV_VERSION)
+
+install: $(UV)  ## install what the server needs
+	$(SYNC) --no-dev
+
+install-dev: $(UV)  ## install what the server and its tests need
+	$(SYNC)
+
+run: install  ## serve on http://localhost:8000 with SQLite
+	$(BIN)/saga-demo serve
+
+lint: install-dev  ## ruff (lint and format) and mypy in strict mode
+	$(BIN)/ruff check backend tests
+	$(BIN)/ruff format --check backend tests
+	$(BIN)/mypy
+
+format: install-dev
+	$(BIN)/ruff check --fix backend tests
+	$(BIN)/ruff format backend tests
+
+test: lint  ## everything: lint, types, then every test
+	$(BIN)/pytest
+
+lock: $(UV)  ## re-resolve the Python lock file after editing backend/pyproject.toml
+	$(UV) lock --project backend
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Saga Demo: a durable saga orchestrator for e-commerce orders."""

@@ -1,0 +1,139 @@
+"""The original demo's endpoints; each handler calls one application function of the shop."""
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Request, status
+
+from ...shop.orders import Order, OrderRequest
+from ...shop.service import Shop
+from ...store.errors import SessionBusy
+from ...store.records import SagaRow
+from ..sessions import SessionDep
+from .schemas import (
+    BalancesResponse,
+    CreateOrderRequest,
+    CreateOrderResponse,
+    ErrorResponse,
+    HealthResponse,
+    InventoryResponse,
+    MessageResponse,
+    OrderResponse,
+    SagaResponse,
+    StepResponse,
+)
+
+
+def get_shop(request: Request) -> Shop:
+    shop: Shop = request.app.state.shop
+    return shop
+
+
+ShopDep = Annotated[Shop, Depends(get_shop)]
+router = APIRouter()
+
+
+def _order(order: Order) -> OrderResponse:
+    return OrderResponse(
+        id=order.id,
+        user_id=order.user_id,
+        product_id=order.product_id,
+        quantity=order.quantity,
+        amount=order.amount,
+        status=order.status.lower(),
+    )
+
+
+def _steps(saga: SagaRow) -> list[StepResponse]:
+    return [
+        StepResponse(name=s.name, status=s.status.lower(), error_message=s.error_message)
+        for s in saga.steps
+    ]
+
+
+def _not_found(what: str) -> HTTPException:
+    return HTTPException(status.HTTP_404_NOT_FOUND, f"{what} not found")
+
+
+@router.post(
+    "/orders",
+    status_code=status.HTTP_201_CREATED,
+    tags=["Orders"],
+    summary="Create a new order and run its saga",
+)
+async def create_order(
+    body: CreateOrderRequest, session_id: SessionDep, shop: ShopDep, request: Request
+) -> CreateOrderResponse:
+    """Answers once the saga has finished, or with its current state after the REST wait."""
+    order, saga = await shop.place_order(
+        session_id, OrderRequest(body.user_id, body.product_id, body.quantity, body.amount)
+    )
+    await shop.wait_for_saga(saga.id, request.app.state.settings.rest_wait_seconds)
+    saga = await shop.saga(session_id, saga.id) or saga
+    return CreateOrderResponse(
+        order_id=order.id, saga_id=saga.id, status=saga.status.lower(), steps=_steps(saga)
+    )
+
+
+@router.get("/orders", tags=["Orders"], summary="List all orders, most recent first")
+async def list_orders(session_id: SessionDep, shop: ShopDep) -> list[OrderResponse]:
+    return [_order(o) for o in await shop.orders(session_id)]
+
+
+@router.get(
+    "/orders/{order_id}",
+    tags=["Orders"],
+    summary="Get order details",
+    responses={404: {"model": ErrorResponse, "description": "Order not found"}},
+)
+async def get_order(order_id: str, session_id: SessionDep, shop: ShopDep) -> OrderResponse:
+    order = await shop.order(session_id, order_id)
+    if order is None:
+        raise _not_found("Order")
+    return _order(order)
+
+
+@router.get(
+    "/sagas/{saga_id}",
+    tags=["Saga Transactions"],
+    summary="Get saga transaction details",
+    responses={404: {"model": ErrorResponse, "description": "Saga not found"}},
+)
+async def get_saga(saga_id: str, session_id: SessionDep, shop: ShopDep) -> SagaResponse:
+    saga = await shop.saga(session_id, saga_id)
+    if saga is None:
+        raise _not_found("Saga")
+    return SagaResponse(
+        id=saga.id, order_id=saga.correlation_id, steps=_steps(saga), status=saga.status.lower()
+    )
+
+
+@router.get("/inventory", tags=["Session Info"], summary="Get current inventory levels")
+async def get_inventory(session_id: SessionDep, shop: ShopDep) -> InventoryResponse:
+    return InventoryResponse(inventory=await shop.inventory(session_id))
+
+
+@router.get("/balances", tags=["Session Info"], summary="Get user balances")
+async def get_balances(session_id: SessionDep, shop: ShopDep) -> BalancesResponse:
+    return BalancesResponse(balances=await shop.balances(session_id))
+
+
+@router.post(
+    "/reset",
+    tags=["Session Info"],
+    summary="Reset this session's data to its initial state",
+    responses={409: {"model": ErrorResponse, "description": "A saga is still running"}},
+)
+async def reset_session(session_id: SessionDep, shop: ShopDep) -> MessageResponse:
+    try:
+        await shop.reset(session_id)
+    except SessionBusy as busy:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            "A saga of this session is still running; reset when it has finished.",
+        ) from busy
+    return MessageResponse(message="Mock database reset to initial state.")
+
+
+@router.get("/health", tags=["System"], summary="Health check")
+async def health_check() -> HealthResponse:
+    return HealthResponse(status="healthy")

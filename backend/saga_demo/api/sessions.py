@@ -1,0 +1,117 @@
+"""Visitor sessions: a server-issued `session_id` cookie, resolved lazily, renewed on use.
+
+A cookie that is malformed or names no session gets a fresh session, never adopted. A session is
+only created when an endpoint needs one, so health checks and static files create none.
+"""
+
+import re
+import time
+from collections.abc import Awaitable, Callable
+from typing import Annotated
+
+from fastapi import Depends, Request
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from ..shop.service import Shop
+
+SESSION_COOKIE = "session_id"
+_TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
+# Touching a session is a write: within this many seconds of the last touch, trust it.
+_TOUCH_INTERVAL = 30.0
+_RECENT_LIMIT = 10_000
+
+
+class SessionRegistry:
+    """Checks cookies against the store, creating sessions where needed."""
+
+    def __init__(self, shop: Shop, max_age: int) -> None:
+        self._shop = shop
+        self.max_age = max_age
+        self._recent: dict[str, float] = {}
+
+    async def resolve(self, cookie: str | None) -> str:
+        """The session the cookie names, if valid and alive, else a new one."""
+        now = time.monotonic()
+        if cookie is not None and _TOKEN.fullmatch(cookie):
+            touched = self._recent.get(cookie)
+            if touched is not None and now - touched < _TOUCH_INTERVAL:
+                return cookie
+            if await self._shop.touch_session(cookie):
+                self._remember(cookie, now)
+                return cookie
+        session_id = await self._shop.open_session()
+        self._remember(session_id, now)
+        return session_id
+
+    def forget(self, session_id: str) -> None:
+        self._recent.pop(session_id, None)
+
+    def _remember(self, session_id: str, now: float) -> None:
+        if len(self._recent) >= _RECENT_LIMIT:
+            self._recent = {s: t for s, t in self._recent.items() if now - t < _TOUCH_INTERVAL}
+        self._recent[session_id] = now
+
+    def cookie_header(self, session_id: str) -> str:
+        return (
+            f"{SESSION_COOKIE}={session_id}; Max-Age={self.max_age}; Path=/; HttpOnly; SameSite=Lax"
+        )
+
+
+class SessionHandle:
+    """The caller's session for one request, resolved on first use."""
+
+    def __init__(self, registry: SessionRegistry, cookie: str | None) -> None:
+        self._registry = registry
+        self._cookie = cookie
+        self.session_id: str | None = None
+
+    async def resolve(self) -> str:
+        if self.session_id is None:
+            self.session_id = await self._registry.resolve(self._cookie)
+        return self.session_id
+
+
+def _cookie_from(scope: Scope) -> str | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"cookie":
+            for part in value.decode("latin-1").split(";"):
+                key, _, cookie = part.strip().partition("=")
+                if key == SESSION_COOKIE:
+                    return str(cookie)
+    return None
+
+
+class SessionMiddleware:
+    """Gives each HTTP request a lazy `SessionHandle`, and sets the cookie once it is used."""
+
+    def __init__(self, app: ASGIApp, registry: Callable[[], SessionRegistry]) -> None:
+        self._app = app
+        self._registry = registry
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self._app(scope, receive, send)
+            return
+        registry = self._registry()
+        handle = SessionHandle(registry, _cookie_from(scope))
+        scope.setdefault("state", {})["session"] = handle
+
+        async def send_with_cookie(message: Message) -> None:
+            if message["type"] == "http.response.start" and handle.session_id is not None:
+                MutableHeaders(scope=message).append(
+                    "set-cookie", registry.cookie_header(handle.session_id)
+                )
+            await send(message)
+
+        await self._app(scope, receive, send_with_cookie)
+
+
+async def current_session(request: Request) -> str:
+    """FastAPI dependency: the caller's session id."""
+    handle: SessionHandle = request.state.session
+    return await handle.resolve()
+
+
+SessionDep = Annotated[str, Depends(current_session)]
+SessionResolver = Callable[[], Awaitable[str]]

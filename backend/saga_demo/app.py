@@ -1,0 +1,105 @@
+"""The FastAPI application: sessions, the REST shim, the front end, and the saga runtime."""
+
+import asyncio
+import json
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import FileResponse, JSONResponse
+from pydantic import BaseModel
+
+from .api.limits import BodySizeLimitMiddleware
+from .api.rest.routes import router as rest_router
+from .api.sessions import SessionDep, SessionMiddleware, SessionRegistry
+from .events.bus import EventBus
+from .saga.orchestrator import utc_now
+from .settings import Settings
+from .shop.service import Shop
+from .store import migrate, open_store
+
+logger = logging.getLogger(__name__)
+
+DESCRIPTION = """
+A durable saga orchestrator for e-commerce orders: validate the order, reserve inventory, charge
+the payment, ship; when a step fails, the completed steps are compensated in reverse order.
+
+Each visitor gets a session (cookie `session_id`) with its own seeded products and balances.
+"""
+
+
+class Runtime(BaseModel):
+    """What the lifespan builds and the middleware and handlers use."""
+
+    model_config = {"arbitrary_types_allowed": True}
+
+    shop: Shop | None = None
+    sessions: SessionRegistry | None = None
+
+    def registry(self) -> SessionRegistry:
+        if self.sessions is None:
+            raise RuntimeError("the application has not started")
+        return self.sessions
+
+
+def _json_safe(value: Any) -> bool:
+    try:
+        return len(json.dumps(value, allow_nan=False)) <= 200
+    except (TypeError, ValueError):
+        return False
+
+
+async def _validation_error(request: Request, error: Exception) -> JSONResponse:
+    """FastAPI's 422 `detail` list, without echoing inputs that JSON cannot carry back."""
+    assert isinstance(error, RequestValidationError)
+    detail = []
+    for item in error.errors():
+        entry = {"type": item["type"], "loc": list(item["loc"]), "msg": item["msg"]}
+        if _json_safe(item.get("input")):
+            entry["input"] = item.get("input")
+        detail.append(entry)
+    return JSONResponse(status_code=422, content={"detail": detail})
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The application for these settings (from the environment by default)."""
+    settings = settings or Settings()
+    runtime = Runtime()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await asyncio.to_thread(migrate, settings.database_url)
+        bus = EventBus()
+        store = open_store(settings.database_url, on_commit=bus.publish)
+        shop = Shop(store, utc_now, settings.latency_scale)
+        runtime.shop = shop
+        runtime.sessions = SessionRegistry(shop, max_age=3600)
+        app.state.shop = shop
+        app.state.bus = bus
+        await shop.orchestrator.resume_unfinished()
+        try:
+            yield
+        finally:
+            await shop.orchestrator.stop()
+            await store.close()
+
+    app = FastAPI(
+        title="Saga Demo",
+        version="0.1.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.add_middleware(SessionMiddleware, registry=runtime.registry)
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.include_router(rest_router)
+
+    @app.get("/", include_in_schema=False)
+    async def index(session_id: SessionDep) -> FileResponse:
+        return FileResponse(settings.frontend_dir / "index.html")
+
+    return app

@@ -1,0 +1,37 @@
+"""`saga-demo serve` and `saga-demo migrate`."""
+
+import argparse
+import logging
+
+import uvicorn
+
+from .app import create_app
+from .settings import Settings
+from .store import migrate
+
+
+def main(argv: list[str] | None = None) -> None:
+    settings = Settings()
+    parser = argparse.ArgumentParser(prog="saga-demo", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serve = commands.add_parser("serve", help="migrate the database, then serve")
+    serve.add_argument("--host", default=settings.host)
+    serve.add_argument("--port", type=int, default=settings.port)
+    commands.add_parser("migrate", help="migrate the database and exit")
+    args = parser.parse_args(argv)
+
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s:%(name)s:%(message)s")
+    if args.command == "migrate":
+        migrate(settings.database_url)
+        return
+    uvicorn.run(
+        create_app(settings),
+        host=args.host,
+        port=args.port,
+        timeout_graceful_shutdown=5,
+        log_config=None,
+    )
+
+
+if __name__ == "__main__":
+    main()

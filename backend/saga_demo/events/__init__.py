@@ -1,0 +1,1 @@
+"""The event bus: committed saga events, broadcast to whoever listens."""

@@ -1,0 +1,115 @@
+"""The orchestrator: records new sagas, runs each in its own task, resumes unfinished ones."""
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from ..store.interfaces import SagaLog
+from ..store.records import NewSaga, StepRow, Transition
+from . import transitions as to
+from .definition import SagaDefinition
+from .execution import SagaExecution
+from .status import EventKind, SagaStatus, StepStatus
+
+logger = logging.getLogger(__name__)
+P = TypeVar("P")
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+class Orchestrator:
+    """Runs sagas of the definitions it knows, at most one task per saga in this process."""
+
+    def __init__(
+        self,
+        log: SagaLog,
+        definitions: Iterable[SagaDefinition[Any]],
+        clock: Callable[[], datetime] = utc_now,
+    ) -> None:
+        self._log = log
+        self._definitions = {d.name: d for d in definitions}
+        self._clock = clock
+        self._tasks: dict[str, asyncio.Task[None]] = {}
+
+    def prepare(
+        self, definition: SagaDefinition[P], session_id: str, correlation_id: str, payload: P
+    ) -> tuple[NewSaga, list[Transition]]:
+        """A new saga and its first transitions (started, first step started), to record."""
+        at = self._clock()
+        steps = [
+            StepRow(i, step.name, StepStatus.PENDING) for i, step in enumerate(definition.steps)
+        ]
+        saga = NewSaga(
+            id=str(uuid.uuid4()),
+            session_id=session_id,
+            definition=definition.name,
+            correlation_id=correlation_id,
+            payload=definition.encode(payload),
+            status=SagaStatus.PENDING,
+            created_at=at,
+            steps=tuple(steps),
+        )
+        first = to.started(steps[0], at)
+        return saga, [
+            Transition(EventKind.SAGA_STARTED, SagaStatus.PROCESSING, at),
+            Transition(EventKind.STEP_STARTED, SagaStatus.PROCESSING, at, first, attempt=1),
+        ]
+
+    def start(self, saga_id: str) -> None:
+        """Run a saga that `prepare` made and the store recorded."""
+        self._launch(saga_id, fresh=True)
+
+    async def resume_unfinished(self) -> int:
+        """Run every saga the log holds unfinished (after a crash or a restart); how many."""
+        saga_ids = await self._log.unfinished()
+        for saga_id in saga_ids:
+            self._launch(saga_id, fresh=False)
+        if saga_ids:
+            logger.info("🔁 Resuming %d unfinished saga(s)", len(saga_ids))
+        return len(saga_ids)
+
+    async def wait(self, saga_id: str, timeout: float) -> None:
+        """Wait until the saga's task ends, or the timeout passes (the saga runs on)."""
+        task = self._tasks.get(saga_id)
+        if task is not None:
+            await asyncio.wait({task}, timeout=timeout)
+
+    def is_running(self, saga_id: str) -> bool:
+        return saga_id in self._tasks
+
+    @property
+    def running_count(self) -> int:
+        return len(self._tasks)
+
+    async def stop(self) -> None:
+        """Stop every task where it is; the log keeps their sagas for `resume_unfinished`."""
+        tasks = list(self._tasks.values())
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
+    def _launch(self, saga_id: str, *, fresh: bool) -> None:
+        if saga_id in self._tasks:
+            return
+        task = asyncio.create_task(self._run(saga_id, fresh=fresh), name=f"saga-{saga_id}")
+        self._tasks[saga_id] = task
+        task.add_done_callback(lambda _: self._tasks.pop(saga_id, None))
+
+    async def _run(self, saga_id: str, *, fresh: bool) -> None:
+        try:
+            saga = await self._log.load(saga_id)
+            if saga is None or saga.finished_at is not None:
+                return
+            definition = self._definitions[saga.definition]
+            execution = SagaExecution(self._log, definition, saga, self._clock, fresh=fresh)
+            await execution.run()
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            # The log still holds the saga unfinished; the next start resumes it.
+            logger.exception("💥 Saga %s stopped unexpectedly", saga_id)

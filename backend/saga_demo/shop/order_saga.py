@@ -1,0 +1,154 @@
+"""The order saga, declared in one place: validate, reserve inventory, charge payment, ship."""
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable
+from dataclasses import asdict, dataclass
+
+from ..participants import (
+    Charge,
+    InventoryService,
+    PaymentService,
+    Refused,
+    Shipment,
+    ShippingService,
+    StockReservation,
+)
+from ..saga import SagaDefinition, Step, StepCall, StepRefused
+from .money import from_cents
+
+logger = logging.getLogger(__name__)
+
+# The original demo's simulated work per step, in seconds, scaled by SAGA_LATENCY_SCALE.
+STEP_LATENCY = {
+    "validate_order": 0.1,
+    "reserve_inventory": 0.1,
+    "process_payment": 0.1,
+    "ship_order": 0.2,
+}
+
+
+@dataclass(frozen=True, slots=True)
+class OrderPayload:
+    """What the saga needs to know of its order; stored with the saga as JSON."""
+
+    session_id: str
+    order_id: str
+    user_id: str
+    product_id: str
+    quantity: int
+    amount_cents: int
+
+
+def encode_payload(payload: OrderPayload) -> str:
+    return json.dumps(asdict(payload), separators=(",", ":"))
+
+
+def decode_payload(text: str) -> OrderPayload:
+    return OrderPayload(**json.loads(text))
+
+
+Call = StepCall[OrderPayload]
+
+
+class OrderSteps:
+    """The actions and compensations of the order saga, each calling one participant."""
+
+    def __init__(
+        self,
+        inventory: InventoryService,
+        payment: PaymentService,
+        shipping: ShippingService,
+        latency_scale: float,
+    ) -> None:
+        self._inventory = inventory
+        self._payment = payment
+        self._shipping = shipping
+        self._latency_scale = latency_scale
+
+    async def validate_order(self, call: Call) -> None:
+        order = call.payload
+        await self._simulate_work(call)
+        if order.quantity <= 0:
+            raise StepRefused("Invalid quantity")
+        if order.amount_cents <= 0:
+            raise StepRefused("Invalid amount")
+        if order.user_id not in await self._payment.balances(order.session_id):
+            raise StepRefused("User not found")
+        logger.info("Order %s validated successfully", order.order_id)
+
+    async def compensate_validation(self, call: Call) -> None:
+        logger.info("No compensation needed for validation of order %s", call.payload.order_id)
+
+    async def reserve_inventory(self, call: Call) -> None:
+        order = call.payload
+        await self._simulate_work(call)
+        request = StockReservation(order.session_id, order.product_id, order.quantity)
+        await _refusals_end_the_step(self._inventory.execute(call.key, request))
+        logger.info(
+            "✅ Reserved %d units of %s for %s", order.quantity, order.product_id, order.user_id
+        )
+
+    async def release_inventory(self, call: Call) -> None:
+        order = call.payload
+        request = StockReservation(order.session_id, order.product_id, order.quantity)
+        await self._inventory.compensate(call.key, request)
+        logger.info("Released %d units of %s", order.quantity, order.product_id)
+
+    async def process_payment(self, call: Call) -> None:
+        order = call.payload
+        await self._simulate_work(call)
+        request = Charge(order.session_id, order.user_id, order.amount_cents)
+        await _refusals_end_the_step(self._payment.execute(call.key, request))
+        logger.info(
+            "💰 Processed payment of $%s for %s", from_cents(order.amount_cents), order.user_id
+        )
+
+    async def refund_payment(self, call: Call) -> None:
+        order = call.payload
+        request = Charge(order.session_id, order.user_id, order.amount_cents)
+        await self._payment.compensate(call.key, request)
+        logger.info("Refunded $%s to %s", from_cents(order.amount_cents), order.user_id)
+
+    async def ship_order(self, call: Call) -> None:
+        order = call.payload
+        await self._simulate_work(call)
+        request = Shipment(order.session_id, order.order_id, order.user_id)
+        await _refusals_end_the_step(self._shipping.execute(call.key, request))
+        logger.info("📦 Order %s shipped successfully", order.order_id)
+
+    async def cancel_shipment(self, call: Call) -> None:
+        order = call.payload
+        await self._shipping.compensate(
+            call.key, Shipment(order.session_id, order.order_id, order.user_id)
+        )
+        logger.info("Shipment cancelled for order %s", order.order_id)
+
+    async def _simulate_work(self, call: Call) -> None:
+        seconds = STEP_LATENCY[call.step] * self._latency_scale
+        if seconds > 0:
+            await asyncio.sleep(seconds)
+
+
+async def _refusals_end_the_step(operation: Awaitable[None]) -> None:
+    """A participant's refusal is the step's business refusal, never retried."""
+    try:
+        await operation
+    except Refused as refusal:
+        raise StepRefused(str(refusal)) from refusal
+
+
+def order_saga(steps: OrderSteps) -> SagaDefinition[OrderPayload]:
+    """The one place that lists the order saga's steps: add a step here."""
+    return SagaDefinition(
+        name="order",
+        steps=(
+            Step("validate_order", steps.validate_order, steps.compensate_validation),
+            Step("reserve_inventory", steps.reserve_inventory, steps.release_inventory),
+            Step("process_payment", steps.process_payment, steps.refund_payment),
+            Step("ship_order", steps.ship_order, steps.cancel_shipment),
+        ),
+        encode=encode_payload,
+        decode=decode_payload,
+    )

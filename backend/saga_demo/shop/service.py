@@ -1,0 +1,120 @@
+"""The application functions: everything the REST shim and GraphQL do goes through here."""
+
+import logging
+import secrets
+import uuid
+from collections.abc import Callable
+from datetime import datetime
+from decimal import Decimal
+
+from ..participants import InventoryService, PaymentService, ShippingService
+from ..saga import Orchestrator, SagaDefinition
+from ..store import Store
+from ..store.errors import SagaNotFound
+from ..store.records import NewOrder, SagaRow
+from .money import from_cents, to_cents
+from .order_saga import OrderPayload, OrderSteps, order_saga
+from .orders import Order, OrderRequest
+from .seed import INITIAL_BALANCES_CENTS, INITIAL_STOCK
+
+logger = logging.getLogger(__name__)
+
+
+class Shop:
+    """The order service: sessions with their seeded data, orders and their sagas."""
+
+    def __init__(self, store: Store, clock: Callable[[], datetime], latency_scale: float) -> None:
+        self._store = store
+        self._clock = clock
+        steps = OrderSteps(
+            InventoryService(store.inventory, clock),
+            PaymentService(store.payments, clock),
+            ShippingService(store.shipments, clock),
+            latency_scale,
+        )
+        self.definition: SagaDefinition[OrderPayload] = order_saga(steps)
+        self.orchestrator = Orchestrator(store.log, [self.definition], clock)
+
+    async def open_session(self) -> str:
+        """A new session, seeded with the original demo's stock and balances."""
+        session_id = secrets.token_urlsafe(32)
+        await self._store.sessions.create(
+            session_id, self._clock(), INITIAL_STOCK, INITIAL_BALANCES_CENTS
+        )
+        return session_id
+
+    async def touch_session(self, session_id: str) -> bool:
+        """Mark the session as used now; False if it does not exist (any more)."""
+        return await self._store.sessions.touch(session_id, self._clock())
+
+    async def place_order(self, session_id: str, request: OrderRequest) -> tuple[Order, SagaRow]:
+        """Record the order with its saga, start the saga, and return both as recorded."""
+        order_id = str(uuid.uuid4())
+        payload = OrderPayload(
+            session_id=session_id,
+            order_id=order_id,
+            user_id=request.user_id,
+            product_id=request.product_id,
+            quantity=request.quantity,
+            amount_cents=to_cents(request.amount),
+        )
+        saga, transitions = self.orchestrator.prepare(
+            self.definition, session_id, order_id, payload
+        )
+        new_order = NewOrder(
+            id=order_id,
+            session_id=session_id,
+            user_id=request.user_id,
+            product_id=request.product_id,
+            quantity=request.quantity,
+            amount_cents=payload.amount_cents,
+            created_at=saga.created_at,
+        )
+        row, _ = await self._store.orders.create(new_order, saga, transitions)
+        recorded = await self._store.log.load(saga.id)
+        if recorded is None:
+            raise SagaNotFound(saga.id)
+        logger.info("🚀 Starting saga %s for order %s", saga.id, order_id)
+        self.orchestrator.start(saga.id)
+        return Order.from_row(row), recorded
+
+    async def wait_for_saga(self, saga_id: str, timeout: float) -> None:
+        """Wait until the saga is terminal here, or the timeout passes."""
+        await self.orchestrator.wait(saga_id, timeout)
+
+    async def order(self, session_id: str, order_id: str) -> Order | None:
+        row = await self._store.orders.get(session_id, order_id)
+        return None if row is None else Order.from_row(row)
+
+    async def orders(
+        self,
+        session_id: str,
+        *,
+        status: str | None = None,
+        before_number: int | None = None,
+        limit: int | None = None,
+    ) -> list[Order]:
+        """The session's orders, newest first."""
+        rows = await self._store.orders.page(
+            session_id, status=status, before_number=before_number, limit=limit
+        )
+        return [Order.from_row(r) for r in rows]
+
+    async def count_orders(self, session_id: str, *, status: str | None = None) -> int:
+        return await self._store.orders.count(session_id, status=status)
+
+    async def saga(self, session_id: str, saga_id: str) -> SagaRow | None:
+        """One saga of the session; another session's saga is simply not found."""
+        saga = await self._store.log.load(saga_id)
+        return saga if saga is not None and saga.session_id == session_id else None
+
+    async def inventory(self, session_id: str) -> dict[str, int]:
+        return await self._store.inventory.stock(session_id)
+
+    async def balances(self, session_id: str) -> dict[str, Decimal]:
+        cents = await self._store.payments.balances(session_id)
+        return {user: from_cents(c) for user, c in cents.items()}
+
+    async def reset(self, session_id: str) -> None:
+        """Reseed the session; `SessionBusy` while one of its sagas runs."""
+        await self._store.sessions.reset(session_id, INITIAL_STOCK, INITIAL_BALANCES_CENTS)

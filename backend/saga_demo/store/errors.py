@@ -1,0 +1,17 @@
+"""The store's errors; drivers' own errors are translated into these at the adapter's edge."""
+
+
+class StoreError(Exception):
+    """Base of every error the store raises."""
+
+
+class SessionBusy(StoreError):
+    """The session has a saga still running, so it cannot be reset or removed."""
+
+
+class SessionNotFound(StoreError):
+    """No session with that id exists (it expired, or never did)."""
+
+
+class SagaNotFound(StoreError):
+    """No saga with that id exists."""

@@ -1,0 +1,166 @@
+"""The store's small interfaces; each backend (SQLite, later PostgreSQL) implements all of them.
+
+One contract test suite (tests/store/) holds every adapter to the same behaviour.
+"""
+
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+from .records import (
+    Answer,
+    EventRecord,
+    NewOrder,
+    NewSaga,
+    OperationKey,
+    OrderRow,
+    SagaRow,
+    Transition,
+)
+
+CommitListener = Callable[[Sequence[EventRecord]], None]
+"""Called with the events of each committed transaction, in commit order."""
+
+
+class SagaLog(Protocol):
+    """The orchestrator's durable log: one row per transition, plus each saga's current state."""
+
+    async def append(self, saga_id: str, transitions: Sequence[Transition]) -> list[EventRecord]:
+        """Append transitions in one transaction; numbers them and applies their state."""
+        ...
+
+    async def request_cancel(self, saga_id: str, transition: Transition) -> list[EventRecord]:
+        """Record a durable cancel request with its event, once; returns [] if already requested."""
+        ...
+
+    async def load(self, saga_id: str) -> SagaRow | None:
+        """The saga with its steps, or None."""
+        ...
+
+    async def events(self, saga_id: str, after_sequence: int = 0) -> list[EventRecord]:
+        """The saga's events after a sequence number, in order."""
+        ...
+
+    async def session_events(
+        self, session_id: str, after_event_id: int = 0, limit: int = 1000
+    ) -> list[EventRecord]:
+        """The session's events after an event id, in order."""
+        ...
+
+    async def unfinished(self) -> list[str]:
+        """Ids of every saga not yet finished, oldest first."""
+        ...
+
+
+class OrderBook(Protocol):
+    """Orders, each recorded in the same transaction as its saga."""
+
+    async def create(
+        self, order: NewOrder, saga: NewSaga, transitions: Sequence[Transition]
+    ) -> tuple[OrderRow, list[EventRecord]]:
+        """Record the order, its saga and the saga's first transitions atomically."""
+        ...
+
+    async def get(self, session_id: str, order_id: str) -> OrderRow | None:
+        """One order of the session, or None."""
+        ...
+
+    async def page(
+        self, session_id: str, *, status: str | None, before_number: int | None, limit: int | None
+    ) -> list[OrderRow]:
+        """The session's orders, newest first, optionally before an order number."""
+        ...
+
+    async def count(self, session_id: str, *, status: str | None) -> int:
+        """How many orders the session has (with that status)."""
+        ...
+
+
+class Sessions(Protocol):
+    """Visitor sessions, each with its own seeded data."""
+
+    async def create(
+        self, session_id: str, at: datetime, stock: Mapping[str, int], balances: Mapping[str, int]
+    ) -> None:
+        """Record a new session and seed its participants' data."""
+        ...
+
+    async def touch(self, session_id: str, at: datetime) -> bool:
+        """Mark the session as seen now; False if it does not exist."""
+        ...
+
+    async def reset(
+        self, session_id: str, stock: Mapping[str, int], balances: Mapping[str, int]
+    ) -> None:
+        """Forget the session's orders and sagas and reseed it; SessionBusy while a saga runs."""
+        ...
+
+
+class InventoryLedger(Protocol):
+    """The inventory participant's data: stock and reservations by idempotency key."""
+
+    async def reserve(
+        self, key: OperationKey, session_id: str, product_id: str, quantity: int, at: datetime
+    ) -> Answer:
+        """Take stock if enough is available; once per key."""
+        ...
+
+    async def release(
+        self, key: OperationKey, session_id: str, product_id: str, quantity: int, at: datetime
+    ) -> Answer:
+        """Give back what the key reserved; if it reserved nothing yet, refuse it from now on."""
+        ...
+
+    async def stock(self, session_id: str) -> dict[str, int]:
+        """Available units per product."""
+        ...
+
+
+class PaymentLedger(Protocol):
+    """The payment participant's data: balances and charges by idempotency key."""
+
+    async def charge(
+        self, key: OperationKey, session_id: str, user_id: str, amount_cents: int, at: datetime
+    ) -> Answer:
+        """Debit the account if the balance covers it; once per key."""
+        ...
+
+    async def refund(
+        self, key: OperationKey, session_id: str, user_id: str, amount_cents: int, at: datetime
+    ) -> Answer:
+        """Credit back what the key charged; if it charged nothing yet, refuse it from now on."""
+        ...
+
+    async def balances(self, session_id: str) -> dict[str, int]:
+        """Balance in cents per user."""
+        ...
+
+
+class ShipmentLedger(Protocol):
+    """The shipping participant's data: shipments by idempotency key."""
+
+    async def ship(
+        self, key: OperationKey, session_id: str, order_id: str, refusal: str | None, at: datetime
+    ) -> Answer:
+        """Record the shipment, or the refusal given; once per key."""
+        ...
+
+    async def cancel(
+        self, key: OperationKey, session_id: str, order_id: str, at: datetime
+    ) -> Answer:
+        """Cancel what the key shipped; if it shipped nothing yet, refuse it from now on."""
+        ...
+
+
+@dataclass(frozen=True)
+class Store:
+    """Every interface of one backend, and how to close it."""
+
+    log: SagaLog
+    orders: OrderBook
+    sessions: Sessions
+    inventory: InventoryLedger
+    payments: PaymentLedger
+    shipments: ShipmentLedger
+    close: Callable[[], Awaitable[None]]

@@ -1,0 +1,128 @@
+"""Plain records that cross the store's interfaces; statuses are strings the layers above define."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class StepRow:
+    """The current state of one step of a saga."""
+
+    position: int
+    name: str
+    status: str
+    error_message: str | None = None
+    attempts: int = 0
+    started_at: datetime | None = None
+    finished_at: datetime | None = None
+    outcome_unknown: bool = False
+    compensation: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class NewSaga:
+    """A saga about to be recorded, with its steps in their initial state."""
+
+    id: str
+    session_id: str
+    definition: str
+    correlation_id: str
+    payload: str
+    status: str
+    created_at: datetime
+    steps: tuple[StepRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Transition:
+    """One event to append to a saga's log, with the step and saga state it leads to."""
+
+    kind: str
+    saga_status: str
+    at: datetime
+    step: StepRow | None = None
+    attempt: int | None = None
+    error_message: str | None = None
+    finishes_saga: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """An event as recorded: `event_id` orders a session's events, `sequence` one saga's."""
+
+    session_id: str
+    event_id: int
+    saga_id: str
+    correlation_id: str
+    sequence: int
+    kind: str
+    step: str | None
+    attempt: int | None
+    step_status: str | None
+    saga_status: str
+    error_message: str | None
+    at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SagaRow:
+    """A saga as recorded, with its steps in order."""
+
+    id: str
+    session_id: str
+    definition: str
+    correlation_id: str
+    payload: str
+    status: str
+    last_sequence: int
+    cancel_requested: bool
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+    steps: tuple[StepRow, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class OrderRow:
+    """An order as recorded, with the status of its saga."""
+
+    id: str
+    session_id: str
+    number: int
+    user_id: str
+    product_id: str
+    quantity: int
+    amount_cents: int
+    saga_id: str
+    status: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewOrder:
+    """An order about to be recorded together with its saga."""
+
+    id: str
+    session_id: str
+    user_id: str
+    product_id: str
+    quantity: int
+    amount_cents: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class OperationKey:
+    """A participant's idempotency key: one operation of one saga step."""
+
+    saga_id: str
+    step: str
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What a participant's ledger answers for a key: applied, or refused with a reason."""
+
+    applied: bool
+    reason: str | None = None
+    repeated: bool = False

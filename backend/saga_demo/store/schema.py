@@ -1,0 +1,161 @@
+"""The whole database schema, declared once; Alembic migrates it and both adapters use it.
+
+The orchestrator's own tables (sessions, orders, the saga log) and each participant's tables are
+kept apart by name prefix: scaled out, a participant's tables move to its own database.
+"""
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(column_0_label)s",
+        "uq": "uq_%(table_name)s_%(column_0_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+ID = String(64)
+STATUS = String(32)
+TIMESTAMP = DateTime(timezone=True)
+
+sessions = Table(
+    "sessions",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("created_at", TIMESTAMP, nullable=False),
+    Column("last_seen_at", TIMESTAMP, nullable=False),
+    Column("last_event_id", BigInteger, nullable=False, server_default="0"),
+    Column("last_order_number", BigInteger, nullable=False, server_default="0"),
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("session_id", ID, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("number", BigInteger, nullable=False),
+    Column("user_id", ID, nullable=False),
+    Column("product_id", ID, nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("amount_cents", BigInteger, nullable=False),
+    Column("saga_id", ID, nullable=False, unique=True),
+    Column("created_at", TIMESTAMP, nullable=False),
+    UniqueConstraint("session_id", "number", name="uq_orders_session_number"),
+)
+
+sagas = Table(
+    "sagas",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("session_id", ID, ForeignKey("sessions.id", ondelete="CASCADE"), nullable=False),
+    Column("definition", ID, nullable=False),
+    Column("correlation_id", ID, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("status", STATUS, nullable=False),
+    Column("last_sequence", Integer, nullable=False),
+    Column("cancel_requested", Boolean, nullable=False, server_default="0"),
+    Column("created_at", TIMESTAMP, nullable=False),
+    Column("updated_at", TIMESTAMP, nullable=False),
+    Column("finished_at", TIMESTAMP, nullable=True),
+    Index("ix_sagas_session_id_status", "session_id", "status"),
+    Index("ix_sagas_unfinished", "finished_at", "created_at"),
+)
+
+saga_steps = Table(
+    "saga_steps",
+    metadata,
+    Column("saga_id", ID, ForeignKey("sagas.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("name", ID, nullable=False),
+    Column("status", STATUS, nullable=False),
+    Column("error_message", Text, nullable=True),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("started_at", TIMESTAMP, nullable=True),
+    Column("finished_at", TIMESTAMP, nullable=True),
+    Column("outcome_unknown", Boolean, nullable=False, server_default="0"),
+    Column("compensation", STATUS, nullable=True),
+)
+
+saga_events = Table(
+    "saga_events",
+    metadata,
+    Column("session_id", ID, ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
+    Column("event_id", BigInteger, primary_key=True),
+    Column("saga_id", ID, ForeignKey("sagas.id", ondelete="CASCADE"), nullable=False),
+    Column("sequence", Integer, nullable=False),
+    Column("kind", STATUS, nullable=False),
+    Column("step", ID, nullable=True),
+    Column("attempt", Integer, nullable=True),
+    Column("step_status", STATUS, nullable=True),
+    Column("saga_status", STATUS, nullable=False),
+    Column("error_message", Text, nullable=True),
+    Column("at", TIMESTAMP, nullable=False),
+    UniqueConstraint("saga_id", "sequence", name="uq_saga_events_saga_sequence"),
+)
+
+
+def _operations_table(name: str, *columns: Column[object]) -> Table:
+    """A participant's record of what it applied, refused or voided, one row per idempotency key."""
+    return Table(
+        name,
+        metadata,
+        Column("saga_id", ID, primary_key=True),
+        Column("step", ID, primary_key=True),
+        Column("session_id", ID, nullable=False, index=True),
+        *columns,
+        Column("state", STATUS, nullable=False),
+        Column("reason", Text, nullable=True),
+        Column("updated_at", TIMESTAMP, nullable=False),
+    )
+
+
+inventory_stock = Table(
+    "inventory_stock",
+    metadata,
+    Column("session_id", ID, primary_key=True),
+    Column("product_id", ID, primary_key=True),
+    Column("available", Integer, nullable=False),
+    CheckConstraint("available >= 0", name="available_not_negative"),
+)
+
+inventory_reservations = _operations_table(
+    "inventory_reservations",
+    Column("product_id", ID, nullable=False),
+    Column("quantity", Integer, nullable=False),
+)
+
+payment_accounts = Table(
+    "payment_accounts",
+    metadata,
+    Column("session_id", ID, primary_key=True),
+    Column("user_id", ID, primary_key=True),
+    Column("balance_cents", BigInteger, nullable=False),
+    CheckConstraint("balance_cents >= 0", name="balance_not_negative"),
+)
+
+payment_charges = _operations_table(
+    "payment_charges",
+    Column("user_id", ID, nullable=False),
+    Column("amount_cents", BigInteger, nullable=False),
+)
+
+shipping_shipments = _operations_table(
+    "shipping_shipments",
+    Column("order_id", ID, nullable=False),
+)

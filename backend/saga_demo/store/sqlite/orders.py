@@ -1,0 +1,101 @@
+"""Orders on SQLite, recorded in one transaction with their saga."""
+
+from collections.abc import Sequence
+
+from ..errors import SessionNotFound
+from ..records import EventRecord, NewOrder, NewSaga, OrderRow, Transition
+from .database import SqliteDatabase, WriteTx
+from .rows import ORDER_SELECT, order_from_row, timestamp
+from .saga_log import append_transitions, insert_saga
+
+
+def _create(
+    tx: WriteTx, order: NewOrder, saga: NewSaga, transitions: Sequence[Transition]
+) -> tuple[OrderRow, list[EventRecord]]:
+    row = tx.execute(
+        "UPDATE sessions SET last_order_number = last_order_number + 1 WHERE id = ? "
+        "RETURNING last_order_number",
+        (order.session_id,),
+    ).fetchone()
+    if row is None:
+        raise SessionNotFound(order.session_id)
+    insert_saga(tx, saga)
+    tx.execute(
+        "INSERT INTO orders (id, session_id, number, user_id, product_id, quantity, "
+        "amount_cents, saga_id, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
+        (
+            order.id,
+            order.session_id,
+            row[0],
+            order.user_id,
+            order.product_id,
+            order.quantity,
+            order.amount_cents,
+            saga.id,
+            timestamp(order.created_at),
+        ),
+    )
+    records = append_transitions(tx, saga.id, transitions)
+    created = OrderRow(
+        id=order.id,
+        session_id=order.session_id,
+        number=row[0],
+        user_id=order.user_id,
+        product_id=order.product_id,
+        quantity=order.quantity,
+        amount_cents=order.amount_cents,
+        saga_id=saga.id,
+        status=records[-1].saga_status,
+        created_at=order.created_at,
+    )
+    return created, records
+
+
+class SqliteOrderBook:
+    """`OrderBook` on SQLite."""
+
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
+
+    async def create(
+        self, order: NewOrder, saga: NewSaga, transitions: Sequence[Transition]
+    ) -> tuple[OrderRow, list[EventRecord]]:
+        return await self._db.write(lambda tx: _create(tx, order, saga, transitions))
+
+    async def get(self, session_id: str, order_id: str) -> OrderRow | None:
+        row = await self._db.read(
+            lambda conn: conn.execute(
+                f"{ORDER_SELECT} WHERE o.session_id = ? AND o.id = ?", (session_id, order_id)
+            ).fetchone()
+        )
+        return None if row is None else order_from_row(row)
+
+    async def page(
+        self, session_id: str, *, status: str | None, before_number: int | None, limit: int | None
+    ) -> list[OrderRow]:
+        no_limit = -1  # SQLite's "no limit"
+        rows = await self._db.read(
+            lambda conn: conn.execute(
+                f"{ORDER_SELECT} WHERE o.session_id = ? AND (? IS NULL OR s.status = ?) "
+                "AND (? IS NULL OR o.number < ?) ORDER BY o.number DESC LIMIT ?",
+                (
+                    session_id,
+                    status,
+                    status,
+                    before_number,
+                    before_number,
+                    no_limit if limit is None else limit,
+                ),
+            ).fetchall()
+        )
+        return [order_from_row(r) for r in rows]
+
+    async def count(self, session_id: str, *, status: str | None) -> int:
+        row = await self._db.read(
+            lambda conn: conn.execute(
+                "SELECT count(*) FROM orders o JOIN sagas s ON s.id = o.saga_id "
+                "WHERE o.session_id = ? AND (? IS NULL OR s.status = ?)",
+                (session_id, status, status),
+            ).fetchone()
+        )
+        return int(row[0])

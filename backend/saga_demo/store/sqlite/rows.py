@@ -1,0 +1,108 @@
+"""Conversions between SQLite rows and the store's records."""
+
+from datetime import datetime
+from typing import Any
+
+from ..records import EventRecord, OrderRow, StepRow
+
+
+def timestamp(value: datetime | None) -> str | None:
+    """A datetime as stored: ISO 8601 with its UTC offset."""
+    return None if value is None else value.isoformat()
+
+
+def parse_timestamp(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def required_timestamp(value: str) -> datetime:
+    return datetime.fromisoformat(value)
+
+
+EVENT_COLUMNS = (
+    "session_id, event_id, saga_id, sequence, kind, step, attempt, step_status, saga_status, "
+    "error_message, at"
+)
+EVENT_SELECT = (
+    "SELECT e.session_id, e.event_id, e.saga_id, s.correlation_id, e.sequence, e.kind, e.step, "
+    "e.attempt, e.step_status, e.saga_status, e.error_message, e.at "
+    "FROM saga_events e JOIN sagas s ON s.id = e.saga_id"
+)
+
+
+def event_from_row(row: tuple[Any, ...]) -> EventRecord:
+    session_id, event_id, saga_id, correlation_id, sequence, kind, step, attempt = row[:8]
+    step_status, saga_status, error_message, at = row[8:]
+    return EventRecord(
+        session_id=session_id,
+        event_id=event_id,
+        saga_id=saga_id,
+        correlation_id=correlation_id,
+        sequence=sequence,
+        kind=kind,
+        step=step,
+        attempt=attempt,
+        step_status=step_status,
+        saga_status=saga_status,
+        error_message=error_message,
+        at=required_timestamp(at),
+    )
+
+
+STEP_COLUMNS = (
+    "position, name, status, error_message, attempts, started_at, finished_at, "
+    "outcome_unknown, compensation"
+)
+
+
+def step_from_row(row: tuple[Any, ...]) -> StepRow:
+    position, name, status, error, attempts, started, finished, unknown, compensation = row
+    return StepRow(
+        position=position,
+        name=name,
+        status=status,
+        error_message=error,
+        attempts=attempts,
+        started_at=parse_timestamp(started),
+        finished_at=parse_timestamp(finished),
+        outcome_unknown=bool(unknown),
+        compensation=compensation,
+    )
+
+
+def step_values(step: StepRow) -> tuple[Any, ...]:
+    """The step's columns in `STEP_COLUMNS` order."""
+    return (
+        step.position,
+        step.name,
+        step.status,
+        step.error_message,
+        step.attempts,
+        timestamp(step.started_at),
+        timestamp(step.finished_at),
+        int(step.outcome_unknown),
+        step.compensation,
+    )
+
+
+ORDER_SELECT = (
+    "SELECT o.id, o.session_id, o.number, o.user_id, o.product_id, o.quantity, o.amount_cents, "
+    "o.saga_id, s.status, o.created_at FROM orders o JOIN sagas s ON s.id = o.saga_id"
+)
+
+
+def order_from_row(row: tuple[Any, ...]) -> OrderRow:
+    order_id, session_id, number, user_id, product_id, quantity, amount_cents = row[:7]
+    saga_id, status, created_at = row[7:]
+    return OrderRow(
+        id=order_id,
+        session_id=session_id,
+        number=number,
+        user_id=user_id,
+        product_id=product_id,
+        quantity=quantity,
+        amount_cents=amount_cents,
+        saga_id=saga_id,
+        status=status,
+        created_at=required_timestamp(created_at),
+    )

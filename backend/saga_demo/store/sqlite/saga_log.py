@@ -1,0 +1,203 @@
+"""The saga log on SQLite."""
+
+import sqlite3
+from collections.abc import Sequence
+
+from ..errors import SagaNotFound
+from ..records import EventRecord, NewSaga, SagaRow, Transition
+from .database import SqliteDatabase, WriteTx
+from .rows import (
+    EVENT_COLUMNS,
+    EVENT_SELECT,
+    STEP_COLUMNS,
+    event_from_row,
+    parse_timestamp,
+    required_timestamp,
+    step_from_row,
+    step_values,
+    timestamp,
+)
+
+
+def insert_saga(tx: WriteTx, saga: NewSaga) -> None:
+    """Record a saga and its steps, before any of its events."""
+    at = timestamp(saga.created_at)
+    tx.execute(
+        "INSERT INTO sagas (id, session_id, definition, correlation_id, payload, status, "
+        "last_sequence, cancel_requested, created_at, updated_at) VALUES (?,?,?,?,?,?,0,0,?,?)",
+        (
+            saga.id,
+            saga.session_id,
+            saga.definition,
+            saga.correlation_id,
+            saga.payload,
+            saga.status,
+            at,
+            at,
+        ),
+    )
+    tx.conn.executemany(
+        f"INSERT INTO saga_steps (saga_id, {STEP_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        [(saga.id, *step_values(step)) for step in saga.steps],
+    )
+
+
+def append_transitions(
+    tx: WriteTx, saga_id: str, transitions: Sequence[Transition]
+) -> list[EventRecord]:
+    """Number the transitions, record them with the state they lead to; refused once finished."""
+    last = transitions[-1]
+    finished = any(t.finishes_saga for t in transitions)
+    row = tx.execute(
+        "UPDATE sagas SET last_sequence = last_sequence + ?, status = ?, updated_at = ?, "
+        "finished_at = CASE WHEN ? THEN ? ELSE NULL END "
+        "WHERE id = ? AND finished_at IS NULL "
+        "RETURNING session_id, correlation_id, last_sequence",
+        (
+            len(transitions),
+            last.saga_status,
+            timestamp(last.at),
+            finished,
+            timestamp(last.at),
+            saga_id,
+        ),
+    ).fetchone()
+    if row is None:
+        raise SagaNotFound(f"no unfinished saga {saga_id}")
+    session_id, correlation_id, last_sequence = row
+    (last_event_id,) = tx.execute(
+        "UPDATE sessions SET last_event_id = last_event_id + ? WHERE id = ? "
+        "RETURNING last_event_id",
+        (len(transitions), session_id),
+    ).fetchone()
+    first_sequence = last_sequence - len(transitions) + 1
+    first_event_id = last_event_id - len(transitions) + 1
+    records = [
+        EventRecord(
+            session_id=session_id,
+            event_id=first_event_id + i,
+            saga_id=saga_id,
+            correlation_id=correlation_id,
+            sequence=first_sequence + i,
+            kind=t.kind,
+            step=t.step.name if t.step else None,
+            attempt=t.attempt,
+            step_status=t.step.status if t.step else None,
+            saga_status=t.saga_status,
+            error_message=t.error_message,
+            at=t.at,
+        )
+        for i, t in enumerate(transitions)
+    ]
+    tx.conn.executemany(
+        f"INSERT INTO saga_events ({EVENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                r.session_id,
+                r.event_id,
+                r.saga_id,
+                r.sequence,
+                r.kind,
+                r.step,
+                r.attempt,
+                r.step_status,
+                r.saga_status,
+                r.error_message,
+                timestamp(r.at),
+            )
+            for r in records
+        ],
+    )
+    tx.conn.executemany(
+        "UPDATE saga_steps SET status = ?, error_message = ?, attempts = ?, started_at = ?, "
+        "finished_at = ?, outcome_unknown = ?, compensation = ? WHERE saga_id = ? AND position = ?",
+        [
+            (*step_values(t.step)[2:], saga_id, t.step.position)
+            for t in transitions
+            if t.step is not None
+        ],
+    )
+    tx.events.extend(records)
+    return records
+
+
+def _load(conn: sqlite3.Connection, saga_id: str) -> SagaRow | None:
+    row = conn.execute(
+        "SELECT id, session_id, definition, correlation_id, payload, status, last_sequence, "
+        "cancel_requested, created_at, updated_at, finished_at FROM sagas WHERE id = ?",
+        (saga_id,),
+    ).fetchone()
+    if row is None:
+        return None
+    steps = conn.execute(
+        f"SELECT {STEP_COLUMNS} FROM saga_steps WHERE saga_id = ? ORDER BY position", (saga_id,)
+    ).fetchall()
+    saga_id_, session_id, definition, correlation_id, payload, status, last_sequence = row[:7]
+    cancel, created, updated, finished = row[7:]
+    return SagaRow(
+        id=saga_id_,
+        session_id=session_id,
+        definition=definition,
+        correlation_id=correlation_id,
+        payload=payload,
+        status=status,
+        last_sequence=last_sequence,
+        cancel_requested=bool(cancel),
+        created_at=required_timestamp(created),
+        updated_at=required_timestamp(updated),
+        finished_at=parse_timestamp(finished),
+        steps=tuple(step_from_row(s) for s in steps),
+    )
+
+
+class SqliteSagaLog:
+    """`SagaLog` on SQLite."""
+
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
+
+    async def append(self, saga_id: str, transitions: Sequence[Transition]) -> list[EventRecord]:
+        return await self._db.write(lambda tx: append_transitions(tx, saga_id, transitions))
+
+    async def request_cancel(self, saga_id: str, transition: Transition) -> list[EventRecord]:
+        def work(tx: WriteTx) -> list[EventRecord]:
+            updated = tx.execute(
+                "UPDATE sagas SET cancel_requested = 1 "
+                "WHERE id = ? AND cancel_requested = 0 AND finished_at IS NULL",
+                (saga_id,),
+            ).rowcount
+            return append_transitions(tx, saga_id, [transition]) if updated else []
+
+        return await self._db.write(work)
+
+    async def load(self, saga_id: str) -> SagaRow | None:
+        return await self._db.read(lambda conn: _load(conn, saga_id))
+
+    async def events(self, saga_id: str, after_sequence: int = 0) -> list[EventRecord]:
+        rows = await self._db.read(
+            lambda conn: conn.execute(
+                f"{EVENT_SELECT} WHERE e.saga_id = ? AND e.sequence > ? ORDER BY e.sequence",
+                (saga_id, after_sequence),
+            ).fetchall()
+        )
+        return [event_from_row(r) for r in rows]
+
+    async def session_events(
+        self, session_id: str, after_event_id: int = 0, limit: int = 1000
+    ) -> list[EventRecord]:
+        rows = await self._db.read(
+            lambda conn: conn.execute(
+                f"{EVENT_SELECT} WHERE e.session_id = ? AND e.event_id > ? "
+                "ORDER BY e.event_id LIMIT ?",
+                (session_id, after_event_id, limit),
+            ).fetchall()
+        )
+        return [event_from_row(r) for r in rows]
+
+    async def unfinished(self) -> list[str]:
+        rows = await self._db.read(
+            lambda conn: conn.execute(
+                "SELECT id FROM sagas WHERE finished_at IS NULL ORDER BY created_at, id"
+            ).fetchall()
+        )
+        return [r[0] for r in rows]

@@ -1,0 +1,90 @@
+"""Visitor sessions on SQLite, with the seeding and resetting of their data."""
+
+from collections.abc import Mapping
+from datetime import datetime
+
+from ..errors import SessionBusy, SessionNotFound
+from .database import SqliteDatabase, WriteTx
+from .rows import timestamp
+
+# Children first, so the foreign keys never object.
+_SESSION_DATA = (
+    "saga_events",
+    "orders",
+    "sagas",
+    "inventory_reservations",
+    "payment_charges",
+    "shipping_shipments",
+    "inventory_stock",
+    "payment_accounts",
+)
+
+
+def _seed(
+    tx: WriteTx, session_id: str, stock: Mapping[str, int], balances: Mapping[str, int]
+) -> None:
+    tx.conn.executemany(
+        "INSERT INTO inventory_stock (session_id, product_id, available) VALUES (?,?,?)",
+        [(session_id, product, units) for product, units in stock.items()],
+    )
+    tx.conn.executemany(
+        "INSERT INTO payment_accounts (session_id, user_id, balance_cents) VALUES (?,?,?)",
+        [(session_id, user, cents) for user, cents in balances.items()],
+    )
+
+
+def _clear(tx: WriteTx, session_id: str) -> None:
+    tx.execute(
+        "DELETE FROM saga_steps WHERE saga_id IN (SELECT id FROM sagas WHERE session_id = ?)",
+        (session_id,),
+    )
+    for table in _SESSION_DATA:
+        tx.execute(f"DELETE FROM {table} WHERE session_id = ?", (session_id,))
+
+
+def _reset(
+    tx: WriteTx, session_id: str, stock: Mapping[str, int], balances: Mapping[str, int]
+) -> None:
+    if tx.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone() is None:
+        raise SessionNotFound(session_id)
+    running = tx.execute(
+        "SELECT 1 FROM sagas WHERE session_id = ? AND finished_at IS NULL LIMIT 1", (session_id,)
+    ).fetchone()
+    if running is not None:
+        raise SessionBusy(session_id)
+    _clear(tx, session_id)
+    _seed(tx, session_id, stock, balances)
+
+
+class SqliteSessions:
+    """`Sessions` on SQLite."""
+
+    def __init__(self, db: SqliteDatabase) -> None:
+        self._db = db
+
+    async def create(
+        self, session_id: str, at: datetime, stock: Mapping[str, int], balances: Mapping[str, int]
+    ) -> None:
+        def work(tx: WriteTx) -> None:
+            tx.execute(
+                "INSERT INTO sessions (id, created_at, last_seen_at) VALUES (?,?,?)",
+                (session_id, timestamp(at), timestamp(at)),
+            )
+            _seed(tx, session_id, stock, balances)
+
+        await self._db.write(work)
+
+    async def touch(self, session_id: str, at: datetime) -> bool:
+        return await self._db.write(
+            lambda tx: (
+                tx.execute(
+                    "UPDATE sessions SET last_seen_at = ? WHERE id = ?", (timestamp(at), session_id)
+                ).rowcount
+                == 1
+            )
+        )
+
+    async def reset(
+        self, session_id: str, stock: Mapping[str, int], balances: Mapping[str, int]
+    ) -> None:
+        await self._db.write(lambda tx: _reset(tx, session_id, stock, balances))
