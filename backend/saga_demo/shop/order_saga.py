@@ -20,7 +20,8 @@ from .money import from_cents
 
 logger = logging.getLogger(__name__)
 
-# The original demo's simulated work per step, in seconds, scaled by SAGA_LATENCY_SCALE.
+# The original demo's simulated work per step, in seconds, scaled by SAGA_LATENCY_SCALE. Each
+# compensation takes as long as its action, so the way back can be watched too.
 STEP_LATENCY = {
     "validate_order": 0.1,
     "reserve_inventory": 0.1,
@@ -79,6 +80,7 @@ class OrderSteps:
         logger.info("Order %s validated successfully", order.order_id)
 
     async def compensate_validation(self, call: Call) -> None:
+        await self._simulate_work(call)
         logger.info("No compensation needed for validation of order %s", call.payload.order_id)
 
     async def reserve_inventory(self, call: Call) -> None:
@@ -91,6 +93,7 @@ class OrderSteps:
         )
 
     async def release_inventory(self, call: Call) -> None:
+        await self._simulate_work(call)
         order = call.payload
         request = StockReservation(order.session_id, order.product_id, order.quantity)
         await self._inventory.compensate(call.key, request)
@@ -106,6 +109,7 @@ class OrderSteps:
         )
 
     async def refund_payment(self, call: Call) -> None:
+        await self._simulate_work(call)
         order = call.payload
         request = Charge(order.session_id, order.user_id, order.amount_cents)
         await self._payment.compensate(call.key, request)
@@ -119,6 +123,7 @@ class OrderSteps:
         logger.info("📦 Order %s shipped successfully", order.order_id)
 
     async def cancel_shipment(self, call: Call) -> None:
+        await self._simulate_work(call)
         order = call.payload
         await self._shipping.compensate(
             call.key, Shipment(order.session_id, order.order_id, order.user_id)

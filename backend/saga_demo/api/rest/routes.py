@@ -40,6 +40,7 @@ def _order(order: Order) -> OrderResponse:
         quantity=order.quantity,
         amount=order.amount,
         status=order.status.lower(),
+        saga_id=order.saga_id,
     )
 
 

@@ -51,6 +51,7 @@ class OrderResponse(BaseModel):
     quantity: int
     amount: Money
     status: str
+    saga_id: str = Field(description="The order's saga (an addition to the original shape)")
 
 
 class SagaResponse(BaseModel):

@@ -1,0 +1,60 @@
+"""Fixtures shared by the API tests: real server processes and fresh-session clients."""
+
+from collections.abc import AsyncIterator, Iterator
+
+import httpx
+import pytest
+
+from tests.support.server import ServerProcess
+
+
+def _serve(factory: pytest.TempPathFactory, name: str, **env: str) -> Iterator[ServerProcess]:
+    folder = factory.mktemp(name)
+    server = ServerProcess(folder / "saga.db", folder / "server.log", env=env)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """A server with no simulated latency, shared by the tests (each has its own session)."""
+    yield from _serve(tmp_path_factory, "server")
+
+
+@pytest.fixture(scope="session")
+def slow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """A server with the original demo's latency (100/100/100/200 ms per step)."""
+    yield from _serve(tmp_path_factory, "slow-server", SAGA_LATENCY_SCALE="1")
+
+
+@pytest.fixture
+def server_url(server: ServerProcess) -> str:
+    return server.url
+
+
+async def _client(url: str) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=url, timeout=60) as client:
+        yield client
+
+
+@pytest.fixture
+async def client(server: ServerProcess) -> AsyncIterator[httpx.AsyncClient]:
+    """A visitor with a fresh session (its own cookie jar)."""
+    async for c in _client(server.url):
+        yield c
+
+
+@pytest.fixture
+async def other_client(server: ServerProcess) -> AsyncIterator[httpx.AsyncClient]:
+    """A second visitor, with a session of its own."""
+    async for c in _client(server.url):
+        yield c
+
+
+@pytest.fixture
+async def slow_client(slow_server: ServerProcess) -> AsyncIterator[httpx.AsyncClient]:
+    async for c in _client(slow_server.url):
+        yield c
