@@ -52,5 +52,7 @@ class SagaDefinition(Generic[P]):
 
     def __post_init__(self) -> None:
         names = [step.name for step in self.steps]
-        if not names or len(set(names)) != len(names):
-            raise ValueError(f"saga {self.name!r} needs steps with distinct names: {names}")
+        if not names or len(set(names)) != len(names) or not all(n.strip() for n in names):
+            raise ValueError(
+                f"saga {self.name!r} needs steps with distinct, non-blank names: {names}"
+            )

@@ -1,0 +1,203 @@
+"""What the engine's tests share: a scripted participant, a payload, and a store to record in."""
+
+import asyncio
+import json
+import uuid
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Literal
+
+from saga_demo.saga import Orchestrator, SagaDefinition, Step, StepCall, StepRefused
+from saga_demo.saga.definition import StepFunction
+from saga_demo.store import Store
+from saga_demo.store.records import EventRecord, NewOrder, NewSaga, SagaRow, Transition
+
+DEADLINE = 5.0
+"""Seconds any wait in these tests may take before the test fails instead of hanging."""
+
+CallKind = Literal["action", "compensation"]
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    """The test sagas' payload."""
+
+    item: str
+    quantity: int
+
+
+def encode(order: Order) -> str:
+    return json.dumps(asdict(order), sort_keys=True)
+
+
+def decode(text: str) -> Order:
+    return Order(**json.loads(text))
+
+
+PAYLOAD = Order(item="widget", quantity=3)
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One call the engine made: which function of which step, with what."""
+
+    kind: CallKind
+    step: str
+    call: StepCall[Order]
+
+
+class Hold:
+    """Holds the first call that reaches it until released; later calls pass straight through."""
+
+    def __init__(self) -> None:
+        self.entered = asyncio.Event()
+        self.released = asyncio.Event()
+
+    async def pass_through(self) -> None:
+        if self.entered.is_set():
+            return
+        self.entered.set()
+        await self.released.wait()
+
+    async def reached(self) -> None:
+        await asyncio.wait_for(self.entered.wait(), DEADLINE)
+
+
+@dataclass
+class Participant:
+    """Steps whose actions and compensations record every call and do what they are told.
+
+    `refusals[step]` makes the step's action refuse (a business answer); `errors[(kind, step)]`
+    makes that function raise it (an unknown outcome); `holds[(kind, step)]` parks a call there.
+    """
+
+    calls: list[Call] = field(default_factory=list)
+    refusals: dict[str, str] = field(default_factory=dict)
+    errors: dict[tuple[CallKind, str], Exception] = field(default_factory=dict)
+    holds: dict[tuple[CallKind, str], Hold] = field(default_factory=dict)
+
+    def definition(self, *steps: str, name: str = "test-saga") -> SagaDefinition[Order]:
+        return SagaDefinition(
+            name=name,
+            steps=tuple(
+                Step(step, self._function("action", step), self._function("compensation", step))
+                for step in steps
+            ),
+            encode=encode,
+            decode=decode,
+        )
+
+    def hold(self, kind: CallKind, step: str) -> Hold:
+        self.holds[kind, step] = hold = Hold()
+        return hold
+
+    def made(self, kind: CallKind | None = None) -> list[tuple[CallKind, str]]:
+        """The calls made so far, in order, as (kind, step); only of one kind if given."""
+        return [(c.kind, c.step) for c in self.calls if kind is None or c.kind == kind]
+
+    def _function(self, kind: CallKind, step: str) -> StepFunction[Order]:
+        async def function(call: StepCall[Order]) -> None:
+            self.calls.append(Call(kind, step, call))
+            hold = self.holds.get((kind, step))
+            if hold is not None:
+                await hold.pass_through()
+            if kind == "action" and step in self.refusals:
+                raise StepRefused(self.refusals[step])
+            error = self.errors.get((kind, step))
+            if error is not None:
+                raise error
+
+        return function
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass
+class Harness:
+    """A migrated SQLite store with one session, and every event it published after commit."""
+
+    store: Store
+    session_id: str
+    published: list[EventRecord]
+
+    async def record(
+        self,
+        orchestrator: Orchestrator,
+        definition: SagaDefinition[Order],
+        payload: Order = PAYLOAD,
+    ) -> NewSaga:
+        """Record a new saga (with the order the store's API requires) without starting it."""
+        saga, transitions = orchestrator.prepare(
+            definition, self.session_id, f"corr-{uuid.uuid4()}", payload
+        )
+        order = NewOrder(
+            id=str(uuid.uuid4()),
+            session_id=self.session_id,
+            user_id="user-1",
+            product_id="product-1",
+            quantity=payload.quantity,
+            amount_cents=1000,
+            created_at=now(),
+        )
+        await self.store.orders.create(order, saga, transitions)
+        return saga
+
+    async def run(
+        self,
+        orchestrator: Orchestrator,
+        definition: SagaDefinition[Order],
+        payload: Order = PAYLOAD,
+    ) -> SagaRow:
+        """Record a saga, run it to its end, and return it as the log holds it."""
+        saga = await self.record(orchestrator, definition, payload)
+        orchestrator.start(saga.id)
+        await finish(orchestrator, saga.id)
+        return await self.load(saga.id)
+
+    async def load(self, saga_id: str) -> SagaRow:
+        saga = await self.store.log.load(saga_id)
+        assert saga is not None, f"saga {saga_id} is not in the log"
+        return saga
+
+    async def append(self, saga_id: str, transitions: Sequence[Transition]) -> None:
+        await self.store.log.append(saga_id, transitions)
+
+
+async def finish(orchestrator: Orchestrator, saga_id: str) -> None:
+    """Wait for the saga's task to end, failing the test if it runs past the deadline."""
+    await orchestrator.wait(saga_id, DEADLINE)
+    assert not orchestrator.is_running(saga_id), f"saga {saga_id} still running after deadline"
+
+
+def step_states(saga: SagaRow) -> list[tuple[str, str]]:
+    return [(step.name, step.status) for step in saga.steps]
+
+
+def event_lines(
+    events: Sequence[EventRecord],
+) -> list[tuple[str, str | None, str | None, str, int | None]]:
+    """Each event as (kind, step, step status, saga status, attempt)."""
+    return [(e.kind, e.step, e.step_status, e.saga_status, e.attempt) for e in events]
+
+
+def kinds(events: Sequence[EventRecord]) -> list[tuple[str, str | None]]:
+    return [(e.kind, e.step) for e in events]
+
+
+def assert_log_consistent(saga: SagaRow, events: Sequence[EventRecord]) -> None:
+    """Sequence 1..n without gaps, and the last event of the saga and of each step holds the
+    state the log reports for it now (every event carries the state it leads to)."""
+    assert [e.sequence for e in events] == list(range(1, len(events) + 1))
+    assert saga.last_sequence == len(events)
+    assert all(e.saga_id == saga.id and e.session_id == saga.session_id for e in events)
+    assert all(e.correlation_id == saga.correlation_id for e in events)
+    assert events[-1].saga_status == saga.status
+    for step in saga.steps:
+        mentions = [e for e in events if e.step == step.name]
+        if mentions:
+            assert mentions[-1].step_status == step.status, step.name
+        else:
+            assert step.status == "PENDING", step.name
