@@ -22,12 +22,12 @@ def test_a_definition_keeps_its_steps_in_the_order_given() -> None:
 
 
 def test_a_definition_refuses_two_steps_with_the_same_name() -> None:
-    with pytest.raises(ValueError, match="distinct names"):
+    with pytest.raises(ValueError, match="distinct, non-blank names"):
         SagaDefinition("dup", (_step("a"), _step("b"), _step("a")), encode, decode)
 
 
 def test_a_definition_refuses_to_have_no_steps() -> None:
-    with pytest.raises(ValueError, match="distinct names"):
+    with pytest.raises(ValueError, match="distinct, non-blank names"):
         SagaDefinition[Order]("empty", (), encode, decode)
 
 

@@ -15,3 +15,7 @@ class SessionNotFound(StoreError):
 
 class SagaNotFound(StoreError):
     """No saga with that id exists."""
+
+
+class Conflict(StoreError):
+    """A write broke a uniqueness or integrity rule (a duplicate id, say)."""

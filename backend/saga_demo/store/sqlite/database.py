@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from ..errors import Conflict
 from ..interfaces import CommitListener
 from ..records import EventRecord
 
@@ -119,6 +120,8 @@ class SqliteDatabase:
         except BaseException as error:  # noqa: BLE001 - handed to the awaiting coroutine
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
+            if isinstance(error, sqlite3.IntegrityError):
+                error = Conflict(str(error))
             job.loop.call_soon_threadsafe(_settle, job.future, None, error)
             return
         if tx.events:

@@ -1,14 +1,18 @@
 """Conversions between SQLite rows and the store's records."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from ..records import EventRecord, OrderRow, StepRow
 
 
 def timestamp(value: datetime | None) -> str | None:
-    """A datetime as stored: ISO 8601 with its UTC offset."""
-    return None if value is None else value.isoformat()
+    """A datetime as stored: ISO 8601 in UTC at a fixed width, so text order is time order."""
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError(f"a naive datetime cannot be stored: {value}")
+    return value.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def parse_timestamp(value: str | None) -> datetime | None:

@@ -46,6 +46,8 @@ def append_transitions(
     tx: WriteTx, saga_id: str, transitions: Sequence[Transition]
 ) -> list[EventRecord]:
     """Number the transitions, record them with the state they lead to; refused once finished."""
+    if not transitions:
+        raise ValueError("nothing to append")
     last = transitions[-1]
     finished = any(t.finishes_saga for t in transitions)
     row = tx.execute(

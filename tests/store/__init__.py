@@ -1,0 +1,1 @@
+"""The store's contract tests: one suite, every adapter held to it."""
