@@ -27,6 +27,7 @@ lint: install-dev  ## ruff (lint and format) and mypy in strict mode
 	$(BIN)/ruff check backend tests
 	$(BIN)/ruff format --check backend tests
 	$(BIN)/mypy
+	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
 format: install-dev
 	$(BIN)/ruff check --fix backend tests

@@ -20,6 +20,7 @@ from .saga.orchestrator import utc_now
 from .settings import Settings
 from .shop.service import Shop
 from .store import migrate, open_store
+from .sweeper import sweep_idle_sessions
 
 logger = logging.getLogger(__name__)
 
@@ -76,15 +77,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         store = open_store(settings.database_url, on_commit=bus.publish)
         shop = Shop(store, utc_now, settings.latency_scale)
         runtime.shop = shop
-        runtime.sessions = SessionRegistry(shop, max_age=3600)
+        registry = SessionRegistry(shop, max_age=3600, ttl_seconds=settings.session_ttl_seconds)
+        runtime.sessions = registry
         app.state.shop = shop
         app.state.bus = bus
         await shop.orchestrator.resume_unfinished()
+        sweeper = asyncio.create_task(
+            sweep_idle_sessions(shop, registry, settings.session_ttl_seconds), name="sweeper"
+        )
         try:
             yield
         finally:
+            sweeper.cancel()
+            await asyncio.gather(sweeper, return_exceptions=True)
             await shop.orchestrator.stop()
             await store.close()
+            logger.info("👋 Stopped; unfinished sagas resume on the next start")
 
     app = FastAPI(
         title="Saga Demo",

@@ -1,11 +1,11 @@
 """`saga-demo serve` and `saga-demo migrate`."""
 
 import argparse
-import logging
 
 import uvicorn
 
 from .app import create_app
+from .logs import configure_logging
 from .settings import Settings
 from .store import migrate
 
@@ -20,7 +20,7 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("migrate", help="migrate the database and exit")
     args = parser.parse_args(argv)
 
-    logging.basicConfig(level=logging.INFO, format="%(levelname)s:%(name)s:%(message)s")
+    configure_logging(settings.log_format)
     if args.command == "migrate":
         migrate(settings.database_url)
         return

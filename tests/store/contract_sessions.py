@@ -167,3 +167,53 @@ class SessionsContract(ContractBase):
         assert await store.log.session_events(other) == other_events
         assert await store.inventory.stock(other) == {**STOCK, "product_2": 45}
         assert await store.payments.balances(other) == {**BALANCES, "user_2": 49_300}
+
+    async def test_delete_idle_removes_sessions_last_seen_before_then_with_all_their_data(
+        self, store: Store, given: Given
+    ) -> None:
+        idle = await given.session()
+        placed = await given.finished_order(idle)
+        await store.inventory.reserve(key(), idle, "product_1", 3, given.clock())
+        cutoff = given.clock()
+        active = await given.session()
+
+        removed = await store.sessions.delete_idle(cutoff, keep=())
+
+        assert removed == [idle]
+        assert await store.sessions.touch(idle, given.clock()) is False
+        assert await store.orders.get(idle, placed.order.id) is None
+        assert await store.log.load(placed.saga_id) is None
+        assert await store.log.session_events(idle) == []
+        assert await store.inventory.stock(idle) == {}
+        assert await store.payments.balances(idle) == {}
+        assert await store.sessions.touch(active, given.clock()) is True
+
+    async def test_delete_idle_keeps_a_session_with_an_unfinished_saga(
+        self, store: Store, given: Given
+    ) -> None:
+        running = await given.session()
+        await given.order(running)
+        cutoff = given.clock()
+
+        assert await store.sessions.delete_idle(cutoff, keep=()) == []
+        assert await store.sessions.touch(running, given.clock()) is True
+
+    async def test_delete_idle_keeps_the_sessions_it_is_told_to_keep(
+        self, store: Store, given: Given
+    ) -> None:
+        kept, dropped = await given.session(), await given.session()
+        cutoff = given.clock()
+
+        removed = await store.sessions.delete_idle(cutoff, keep={kept})
+
+        assert removed == [dropped]
+        assert await store.sessions.touch(kept, given.clock()) is True
+
+    async def test_delete_idle_removes_at_most_the_limit_oldest_first(
+        self, store: Store, given: Given
+    ) -> None:
+        sessions = [await given.session() for _ in range(3)]
+        cutoff = given.clock()
+
+        assert await store.sessions.delete_idle(cutoff, keep=(), limit=2) == sessions[:2]
+        assert await store.sessions.delete_idle(cutoff, keep=(), limit=2) == sessions[2:]

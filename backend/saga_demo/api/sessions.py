@@ -6,7 +6,9 @@ only created when an endpoint needs one, so health checks and static files creat
 
 import re
 import time
-from collections.abc import Awaitable, Callable
+from collections import Counter
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from typing import Annotated
 
 from fastapi import Depends, Request
@@ -17,25 +19,26 @@ from ..shop.service import Shop
 
 SESSION_COOKIE = "session_id"
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{43}$")
-# Touching a session is a write: within this many seconds of the last touch, trust it.
-_TOUCH_INTERVAL = 30.0
 _RECENT_LIMIT = 10_000
 
 
 class SessionRegistry:
     """Checks cookies against the store, creating sessions where needed."""
 
-    def __init__(self, shop: Shop, max_age: int) -> None:
+    def __init__(self, shop: Shop, max_age: int, ttl_seconds: float) -> None:
         self._shop = shop
         self.max_age = max_age
+        # Touching a session is a write: within this many seconds of the last touch, trust it.
+        self._touch_interval = min(30.0, ttl_seconds / 4)
         self._recent: dict[str, float] = {}
+        self._sockets: Counter[str] = Counter()
 
     async def resolve(self, cookie: str | None) -> str:
         """The session the cookie names, if valid and alive, else a new one."""
         now = time.monotonic()
         if cookie is not None and _TOKEN.fullmatch(cookie):
             touched = self._recent.get(cookie)
-            if touched is not None and now - touched < _TOUCH_INTERVAL:
+            if touched is not None and now - touched < self._touch_interval:
                 return cookie
             if await self._shop.touch_session(cookie):
                 self._remember(cookie, now)
@@ -47,9 +50,23 @@ class SessionRegistry:
     def forget(self, session_id: str) -> None:
         self._recent.pop(session_id, None)
 
+    @contextmanager
+    def connected(self, session_id: str) -> Iterator[None]:
+        """While the block runs, the session has an open socket and is never swept."""
+        self._sockets[session_id] += 1
+        try:
+            yield
+        finally:
+            self._sockets[session_id] -= 1
+            if not self._sockets[session_id]:
+                del self._sockets[session_id]
+
+    def connected_sessions(self) -> set[str]:
+        return set(self._sockets)
+
     def _remember(self, session_id: str, now: float) -> None:
         if len(self._recent) >= _RECENT_LIMIT:
-            self._recent = {s: t for s, t in self._recent.items() if now - t < _TOUCH_INTERVAL}
+            self._recent = {s: t for s, t in self._recent.items() if now - t < self._touch_interval}
         self._recent[session_id] = now
 
     def cookie_header(self, session_id: str) -> str:

@@ -46,7 +46,7 @@ class SagaExecution:
         if forward and await self._forward():
             self._hold(EventKind.SAGA_COMPLETED, SagaStatus.COMPLETED, finishes=True)
             await self._flush()
-            logger.info("🎉 Saga %s completed successfully", self._saga.id)
+            self._note(logging.INFO, "✅ Saga %s completed successfully", self._saga.id)
             return self._status
         if self._status == SagaStatus.COMPENSATING:
             await self._compensate()
@@ -68,20 +68,22 @@ class SagaExecution:
             if error is None:
                 self._set(position, to.completed(self._steps[position], at))
                 self._hold(EventKind.STEP_COMPLETED, SagaStatus.PROCESSING, position, at=at)
-                logger.info("✅ Step %s of saga %s completed", step.name, self._saga.id)
+                self._note(
+                    logging.INFO, "✅ Step %s completed successfully", step.name, step=step.name
+                )
                 continue
             self._set(
                 position,
                 to.failed(self._steps[position], at, error, outcome_unknown=outcome_unknown),
             )
             self._hold(EventKind.STEP_FAILED, SagaStatus.COMPENSATING, position, at=at, error=error)
-            logger.error("❌ Step %s of saga %s failed: %s", step.name, self._saga.id, error)
+            self._note(logging.ERROR, "❌ Step %s failed: %s", step.name, error, step=step.name)
             return False
         return True
 
     async def _compensate(self) -> None:
         """Undo, in reverse order, every step whose effect may stand."""
-        logger.info("🔄 Starting compensation for saga %s", self._saga.id)
+        self._note(logging.INFO, "🔄 Starting compensation for saga %s", self._saga.id)
         undone = True
         for position in reversed(range(len(self._steps))):
             if not to.needs_compensation(self._steps[position]):
@@ -90,7 +92,7 @@ class SagaExecution:
             self._set(position, to.compensation_started(self._steps[position]))
             self._hold(EventKind.COMPENSATION_STARTED, SagaStatus.COMPENSATING, position)
             await self._flush()
-            logger.info("↩️  Compensating step %s of saga %s", step.name, self._saga.id)
+            self._note(logging.INFO, "↩️  Compensating step: %s", step.name, step=step.name)
             error, _ = await self._call(step.compensation, position)
             at = self._clock()
             if error is None:
@@ -102,13 +104,17 @@ class SagaExecution:
             self._hold(
                 EventKind.COMPENSATION_FAILED, SagaStatus.COMPENSATING, position, at=at, error=error
             )
-            logger.error(
-                "💥 Compensation of step %s of saga %s failed: %s", step.name, self._saga.id, error
+            self._note(
+                logging.ERROR,
+                "💥 Compensation failed for step %s: %s",
+                step.name,
+                error,
+                step=step.name,
             )
         final = SagaStatus.FAILED if undone else SagaStatus.COMPENSATION_FAILED
         self._hold(EventKind.SAGA_FAILED, final, finishes=True)
         await self._flush()
-        logger.info("🔄 Compensation completed for saga %s: %s", self._saga.id, final)
+        self._note(logging.INFO, "🔄 Compensation completed for saga %s: %s", self._saga.id, final)
 
     async def _call(self, function: StepFunction[Any], position: int) -> tuple[str | None, bool]:
         """Call an action or compensation: (None, _) on success, else (error, outcome unknown)."""
@@ -119,7 +125,12 @@ class SagaExecution:
         except StepRefused as refusal:
             return str(refusal), False
         except Exception as error:  # any other failure leaves the outcome unknown
-            logger.exception("💥 Step %s of saga %s raised", row.name, self._saga.id)
+            logger.exception(
+                "💥 Step %s of saga %s raised",
+                row.name,
+                self._saga.id,
+                extra={"saga_id": self._saga.id, "step": row.name},
+            )
             return f"Unexpected error: {error}", True
         return None, False
 
@@ -133,7 +144,11 @@ class SagaExecution:
             at=at,
             attempt=self._steps[position].attempts,
         )
-        logger.info("⚡ Executing step %s of saga %s", self._steps[position].name, self._saga.id)
+        name = self._steps[position].name
+        self._note(logging.INFO, "⚡ Executing step: %s of saga %s", name, self._saga.id, step=name)
+
+    def _note(self, level: int, message: str, *args: object, step: str | None = None) -> None:
+        logger.log(level, message, *args, extra={"saga_id": self._saga.id, "step": step})
 
     def _set(self, position: int, row: StepRow) -> None:
         self._steps[position] = row

@@ -112,4 +112,4 @@ class Orchestrator:
             raise
         except Exception:
             # The log still holds the saga unfinished; the next start resumes it.
-            logger.exception("💥 Saga %s stopped unexpectedly", saga_id)
+            logger.exception("💥 Saga %s stopped unexpectedly", saga_id, extra={"saga_id": saga_id})

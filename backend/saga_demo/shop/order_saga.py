@@ -53,6 +53,11 @@ def decode_payload(text: str) -> OrderPayload:
 Call = StepCall[OrderPayload]
 
 
+def _ids(call: Call) -> dict[str, str]:
+    """The ids a log line about this step carries."""
+    return {"saga_id": call.saga_id, "order_id": call.payload.order_id, "step": call.step}
+
+
 class OrderSteps:
     """The actions and compensations of the order saga, each calling one participant."""
 
@@ -77,11 +82,15 @@ class OrderSteps:
             raise StepRefused("Invalid amount")
         if order.user_id not in await self._payment.balances(order.session_id):
             raise StepRefused("User not found")
-        logger.info("Order %s validated successfully", order.order_id)
+        logger.info("Order %s validated successfully", order.order_id, extra=_ids(call))
 
     async def compensate_validation(self, call: Call) -> None:
         await self._simulate_work(call)
-        logger.info("No compensation needed for validation of order %s", call.payload.order_id)
+        logger.info(
+            "No compensation needed for validation of order %s",
+            call.payload.order_id,
+            extra=_ids(call),
+        )
 
     async def reserve_inventory(self, call: Call) -> None:
         order = call.payload
@@ -89,7 +98,12 @@ class OrderSteps:
         request = StockReservation(order.session_id, order.product_id, order.quantity)
         await _refusals_end_the_step(self._inventory.execute(call.key, request))
         logger.info(
-            "✅ Reserved %d units of %s for %s", order.quantity, order.product_id, order.user_id
+            "✅ Reserved %d units of %s for %s (order %s)",
+            order.quantity,
+            order.product_id,
+            order.user_id,
+            order.order_id,
+            extra=_ids(call),
         )
 
     async def release_inventory(self, call: Call) -> None:
@@ -97,7 +111,13 @@ class OrderSteps:
         order = call.payload
         request = StockReservation(order.session_id, order.product_id, order.quantity)
         await self._inventory.compensate(call.key, request)
-        logger.info("Released %d units of %s", order.quantity, order.product_id)
+        logger.info(
+            "Released %d units of %s (order %s)",
+            order.quantity,
+            order.product_id,
+            order.order_id,
+            extra=_ids(call),
+        )
 
     async def process_payment(self, call: Call) -> None:
         order = call.payload
@@ -105,7 +125,11 @@ class OrderSteps:
         request = Charge(order.session_id, order.user_id, order.amount_cents)
         await _refusals_end_the_step(self._payment.execute(call.key, request))
         logger.info(
-            "💰 Processed payment of $%s for %s", from_cents(order.amount_cents), order.user_id
+            "💰 Processed payment of $%s for %s (order %s)",
+            from_cents(order.amount_cents),
+            order.user_id,
+            order.order_id,
+            extra=_ids(call),
         )
 
     async def refund_payment(self, call: Call) -> None:
@@ -113,14 +137,20 @@ class OrderSteps:
         order = call.payload
         request = Charge(order.session_id, order.user_id, order.amount_cents)
         await self._payment.compensate(call.key, request)
-        logger.info("Refunded $%s to %s", from_cents(order.amount_cents), order.user_id)
+        logger.info(
+            "Refunded $%s to %s (order %s)",
+            from_cents(order.amount_cents),
+            order.user_id,
+            order.order_id,
+            extra=_ids(call),
+        )
 
     async def ship_order(self, call: Call) -> None:
         order = call.payload
         await self._simulate_work(call)
         request = Shipment(order.session_id, order.order_id, order.user_id)
         await _refusals_end_the_step(self._shipping.execute(call.key, request))
-        logger.info("📦 Order %s shipped successfully", order.order_id)
+        logger.info("📦 Order %s shipped successfully", order.order_id, extra=_ids(call))
 
     async def cancel_shipment(self, call: Call) -> None:
         await self._simulate_work(call)
@@ -128,7 +158,7 @@ class OrderSteps:
         await self._shipping.compensate(
             call.key, Shipment(order.session_id, order.order_id, order.user_id)
         )
-        logger.info("Shipment cancelled for order %s", order.order_id)
+        logger.info("Shipment cancelled for order %s", order.order_id, extra=_ids(call))
 
     async def _simulate_work(self, call: Call) -> None:
         seconds = STEP_LATENCY[call.step] * self._latency_scale

@@ -3,8 +3,8 @@
 import logging
 import secrets
 import uuid
-from collections.abc import Callable
-from datetime import datetime
+from collections.abc import Callable, Collection
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from ..participants import InventoryService, PaymentService, ShippingService
@@ -74,7 +74,12 @@ class Shop:
         recorded = await self._store.log.load(saga.id)
         if recorded is None:
             raise SagaNotFound(saga.id)
-        logger.info("🚀 Starting saga %s for order %s", saga.id, order_id)
+        logger.info(
+            "🚀 Starting saga %s for order %s",
+            saga.id,
+            order_id,
+            extra={"saga_id": saga.id, "order_id": order_id, "session_id": session_id},
+        )
         self.orchestrator.start(saga.id)
         return Order.from_row(row), recorded
 
@@ -114,6 +119,11 @@ class Shop:
     async def balances(self, session_id: str) -> dict[str, Decimal]:
         cents = await self._store.payments.balances(session_id)
         return {user: from_cents(c) for user, c in cents.items()}
+
+    async def expire_sessions(self, idle_for: timedelta, keep: Collection[str]) -> list[str]:
+        """Delete sessions idle for that long, with their data, except those running a saga
+        or in `keep`; returns their ids."""
+        return await self._store.sessions.delete_idle(self._clock() - idle_for, keep)
 
     async def reset(self, session_id: str) -> None:
         """Reseed the session; `SessionBusy` while one of its sagas runs."""

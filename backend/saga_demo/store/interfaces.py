@@ -3,7 +3,7 @@
 One contract test suite (tests/store/) holds every adapter to the same behaviour.
 """
 
-from collections.abc import Awaitable, Callable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -96,6 +96,13 @@ class Sessions(Protocol):
         """Forget the session's orders and sagas and reseed it; SessionBusy while a saga runs."""
         ...
 
+    async def delete_idle(
+        self, idle_before: datetime, keep: Collection[str], limit: int = 500
+    ) -> list[str]:
+        """Delete sessions last seen before then, with all their data; never one with an
+        unfinished saga, nor one in `keep`. Returns the ids deleted (at most `limit`)."""
+        ...
+
 
 class InventoryLedger(Protocol):
     """The inventory participant's data: stock and reservations by idempotency key."""
@@ -164,3 +171,5 @@ class Store:
     payments: PaymentLedger
     shipments: ShipmentLedger
     close: Callable[[], Awaitable[None]]
+    committed_transactions: Callable[[], int]
+    """How many write transactions this store has committed (for benchmarks)."""

@@ -21,4 +21,5 @@ def open_sqlite_store(path: Path, on_commit: CommitListener) -> Store:
         payments=SqlitePaymentLedger(db),
         shipments=SqliteShipmentLedger(db),
         close=db.close,
+        committed_transactions=lambda: db.committed,
     )

@@ -68,6 +68,7 @@ class SqliteDatabase:
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._local = threading.local()
         self._reader_conns: list[sqlite3.Connection] = []
+        self.committed = 0
         self._readers = ThreadPoolExecutor(readers, thread_name_prefix="sqlite-reader")
         self._writer = threading.Thread(target=self._write_loop, name="sqlite-writer", daemon=True)
         self._writer.start()
@@ -117,6 +118,7 @@ class SqliteDatabase:
             conn.execute("BEGIN IMMEDIATE")
             result = job.work(tx)
             conn.execute("COMMIT")
+            self.committed += 1
         except BaseException as error:  # noqa: BLE001 - handed to the awaiting coroutine
             if conn.in_transaction:
                 conn.execute("ROLLBACK")

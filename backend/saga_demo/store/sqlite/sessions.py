@@ -1,6 +1,6 @@
 """Visitor sessions on SQLite, with the seeding and resetting of their data."""
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from datetime import datetime
 
 from ..errors import SessionBusy, SessionNotFound
@@ -56,6 +56,22 @@ def _reset(
     _seed(tx, session_id, stock, balances)
 
 
+def _delete_idle(
+    tx: WriteTx, idle_before: datetime, keep: Collection[str], limit: int
+) -> list[str]:
+    rows = tx.execute(
+        "SELECT id FROM sessions s WHERE last_seen_at < ? AND NOT EXISTS "
+        "(SELECT 1 FROM sagas WHERE session_id = s.id AND finished_at IS NULL) "
+        "ORDER BY last_seen_at LIMIT ?",
+        (timestamp(idle_before), limit + len(keep)),
+    ).fetchall()
+    idle = [session_id for (session_id,) in rows if session_id not in keep][:limit]
+    for session_id in idle:
+        _clear(tx, session_id)
+        tx.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+    return idle
+
+
 class SqliteSessions:
     """`Sessions` on SQLite."""
 
@@ -88,3 +104,8 @@ class SqliteSessions:
         self, session_id: str, stock: Mapping[str, int], balances: Mapping[str, int]
     ) -> None:
         await self._db.write(lambda tx: _reset(tx, session_id, stock, balances))
+
+    async def delete_idle(
+        self, idle_before: datetime, keep: Collection[str], limit: int = 500
+    ) -> list[str]:
+        return await self._db.write(lambda tx: _delete_idle(tx, idle_before, keep, limit))
