@@ -478,3 +478,21 @@ async def test_a_saga_left_compensating_never_undoes_an_unknown_outcome_twice(
         CompensationState.DONE,
     )
     assert_log_consistent(resumed, await harness.store.log.events(saga.id))
+
+
+async def test_a_saga_recorded_for_other_steps_than_its_definition_has_is_left_alone(
+    harness: Harness,
+) -> None:
+    """Changing a definition under unfinished sagas must not run them against the wrong steps."""
+    old = Participant()
+    saga = await harness.record(Orchestrator(harness.store.log, []), old.definition(*STEPS))
+    new = Participant()
+    changed = new.definition(*STEPS, "send_confirmation")
+
+    resumed = Orchestrator(harness.store.log, [changed])
+    assert await resumed.resume_unfinished() == 1
+    await finish(resumed, saga.id)
+
+    assert new.made() == []
+    assert (await harness.load(saga.id)).finished_at is None
+    assert saga.id in await harness.store.log.unfinished()

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from ..store.interfaces import SagaLog
-from ..store.records import NewSaga, StepRow, Transition
+from ..store.records import NewSaga, SagaRow, StepRow, Transition
 from . import transitions as to
 from .definition import SagaDefinition
 from .execution import SagaExecution
@@ -16,6 +16,10 @@ from .status import EventKind, SagaStatus, StepStatus
 
 logger = logging.getLogger(__name__)
 P = TypeVar("P")
+
+
+def _same_steps(saga: SagaRow, definition: SagaDefinition[Any]) -> bool:
+    return [s.name for s in saga.steps] == [s.name for s in definition.steps]
 
 
 def utc_now() -> datetime:
@@ -105,7 +109,16 @@ class Orchestrator:
             saga = await self._log.load(saga_id)
             if saga is None or saga.finished_at is not None:
                 return
-            definition = self._definitions[saga.definition]
+            definition = self._definitions.get(saga.definition)
+            if definition is None or not _same_steps(saga, definition):
+                logger.error(
+                    "💥 Saga %s was recorded for steps %s, which no known definition has: "
+                    "keep the old definition registered (under its own name) until it ends",
+                    saga_id,
+                    [step.name for step in saga.steps],
+                    extra={"saga_id": saga_id},
+                )
+                return
             execution = SagaExecution(self._log, definition, saga, self._clock, fresh=fresh)
             await execution.run()
         except asyncio.CancelledError:

@@ -28,6 +28,7 @@ STEP_LATENCY = {
     "process_payment": 0.1,
     "ship_order": 0.2,
 }
+DEFAULT_LATENCY = 0.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +162,7 @@ class OrderSteps:
         logger.info("Shipment cancelled for order %s", order.order_id, extra=_ids(call))
 
     async def _simulate_work(self, call: Call) -> None:
-        seconds = STEP_LATENCY[call.step] * self._latency_scale
+        seconds = STEP_LATENCY.get(call.step, DEFAULT_LATENCY) * self._latency_scale
         if seconds > 0:
             await asyncio.sleep(seconds)
 
