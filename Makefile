@@ -8,7 +8,7 @@ export UV_PROJECT_ENVIRONMENT := $(VENV)
 export UV_PYTHON := $(shell command -v python3)
 SYNC := $(UV) sync --project backend --frozen --inexact --no-progress
 
-.PHONY: install install-dev run test lint format schema lock clean
+.PHONY: install install-dev run test lint format bench lock clean
 
 $(UV):
 	python3 -m venv $(VENV)
@@ -24,17 +24,20 @@ run: install  ## serve on http://localhost:8000 with SQLite
 	$(BIN)/saga-demo serve
 
 lint: install-dev  ## ruff (lint and format) and mypy in strict mode
-	$(BIN)/ruff check backend tests
-	$(BIN)/ruff format --check backend tests
+	$(BIN)/ruff check backend tests bench
+	$(BIN)/ruff format --check backend tests bench
 	$(BIN)/mypy
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 
 format: install-dev
-	$(BIN)/ruff check --fix backend tests
-	$(BIN)/ruff format backend tests
+	$(BIN)/ruff check --fix backend tests bench
+	$(BIN)/ruff format backend tests bench
 
 test: lint  ## everything: lint, types, then every test
 	$(BIN)/pytest
+
+bench: install-dev  ## figures: sagas/s through POST /orders at concurrency 1, 8, 32; tx per saga
+	$(BIN)/python bench/load.py
 
 lock: $(UV)  ## re-resolve the Python lock file after editing backend/pyproject.toml
 	$(UV) lock --project backend

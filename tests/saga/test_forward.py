@@ -1,7 +1,7 @@
 """A saga whose steps all succeed: every step runs once, in order, and the log says so."""
 
 from saga_demo.saga import EventKind, Orchestrator, SagaStatus, StepStatus
-from saga_demo.store.records import OperationKey
+from saga_demo.store.records import NewOrder, OperationKey
 
 from .support import (
     PAYLOAD,
@@ -153,3 +153,16 @@ async def test_starting_a_saga_twice_runs_it_once(harness: Harness) -> None:
 
     assert participant.made() == [("action", "a"), ("action", "b")]
     assert (await harness.load(saga.id)).status == SagaStatus.COMPLETED
+
+
+async def test_recorded_is_exactly_what_the_log_holds_once_a_new_saga_is_recorded(
+    harness: Harness,
+) -> None:
+    orchestrator = Orchestrator(harness.store.log, [])
+    saga, transitions = orchestrator.prepare(
+        Participant().definition("a", "b"), harness.session_id, "corr", PAYLOAD
+    )
+    order = NewOrder("order-1", harness.session_id, "u", "p", 1, 100, saga.created_at)
+    await harness.store.orders.create(order, saga, transitions)
+
+    assert await harness.load(saga.id) == Orchestrator.recorded(saga, transitions)

@@ -3,7 +3,7 @@
 import asyncio
 import logging
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
@@ -64,9 +64,31 @@ class Orchestrator:
             Transition(EventKind.STEP_STARTED, SagaStatus.PROCESSING, at, first, attempt=1),
         ]
 
-    def start(self, saga_id: str) -> None:
-        """Run a saga that `prepare` made and the store recorded."""
-        self._launch(saga_id, fresh=True)
+    @staticmethod
+    def recorded(saga: NewSaga, transitions: Sequence[Transition]) -> SagaRow:
+        """The saga as the log holds it once `saga` and its first `transitions` are recorded."""
+        steps = list(saga.steps)
+        for transition in transitions:
+            if transition.step is not None:
+                steps[transition.step.position] = transition.step
+        return SagaRow(
+            id=saga.id,
+            session_id=saga.session_id,
+            definition=saga.definition,
+            correlation_id=saga.correlation_id,
+            payload=saga.payload,
+            status=transitions[-1].saga_status,
+            last_sequence=len(transitions),
+            cancel_requested=False,
+            created_at=saga.created_at,
+            updated_at=transitions[-1].at,
+            finished_at=None,
+            steps=tuple(steps),
+        )
+
+    def start(self, saga_id: str, recorded: SagaRow | None = None) -> None:
+        """Run a saga that `prepare` made and the store recorded (as `recorded`, if given)."""
+        self._launch(saga_id, fresh=True, known=recorded)
 
     async def resume_unfinished(self) -> int:
         """Run every saga the log holds unfinished (after a crash or a restart); how many."""
@@ -97,16 +119,18 @@ class Orchestrator:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
-    def _launch(self, saga_id: str, *, fresh: bool) -> None:
+    def _launch(self, saga_id: str, *, fresh: bool, known: SagaRow | None = None) -> None:
         if saga_id in self._tasks:
             return
-        task = asyncio.create_task(self._run(saga_id, fresh=fresh), name=f"saga-{saga_id}")
+        task = asyncio.create_task(
+            self._run(saga_id, fresh=fresh, known=known), name=f"saga-{saga_id}"
+        )
         self._tasks[saga_id] = task
         task.add_done_callback(lambda _: self._tasks.pop(saga_id, None))
 
-    async def _run(self, saga_id: str, *, fresh: bool) -> None:
+    async def _run(self, saga_id: str, *, fresh: bool, known: SagaRow | None) -> None:
         try:
-            saga = await self._log.load(saga_id)
+            saga = known or await self._log.load(saga_id)
             if saga is None or saga.finished_at is not None:
                 return
             definition = self._definitions.get(saga.definition)

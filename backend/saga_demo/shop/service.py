@@ -10,7 +10,6 @@ from decimal import Decimal
 from ..participants import InventoryService, PaymentService, ShippingService
 from ..saga import Orchestrator, SagaDefinition
 from ..store import Store
-from ..store.errors import SagaNotFound
 from ..store.records import NewOrder, SagaRow
 from .money import from_cents, to_cents
 from .order_saga import OrderPayload, OrderSteps, order_saga
@@ -71,16 +70,14 @@ class Shop:
             created_at=saga.created_at,
         )
         row, _ = await self._store.orders.create(new_order, saga, transitions)
-        recorded = await self._store.log.load(saga.id)
-        if recorded is None:
-            raise SagaNotFound(saga.id)
+        recorded = self.orchestrator.recorded(saga, transitions)
         logger.info(
             "🚀 Starting saga %s for order %s",
             saga.id,
             order_id,
             extra={"saga_id": saga.id, "order_id": order_id, "session_id": session_id},
         )
-        self.orchestrator.start(saga.id)
+        self.orchestrator.start(saga.id, recorded)
         return Order.from_row(row), recorded
 
     async def wait_for_saga(self, saga_id: str, timeout: float) -> None:

@@ -23,7 +23,7 @@ from .schemas import (
 )
 
 
-def get_shop(request: Request) -> Shop:
+async def get_shop(request: Request) -> Shop:
     shop: Shop = request.app.state.shop
     return shop
 

@@ -126,8 +126,13 @@ class SqliteDatabase:
                 error = Conflict(str(error))
             job.loop.call_soon_threadsafe(_settle, job.future, None, error)
             return
-        if tx.events:
-            # Scheduled before the future is settled, so listeners see events in commit order
-            # and before the writer's caller resumes.
-            job.loop.call_soon_threadsafe(self._on_commit, tuple(tx.events))
-        job.loop.call_soon_threadsafe(_settle, job.future, result, None)
+        # One wake-up of the event loop: listeners get the events in commit order, before the
+        # writer's caller resumes.
+        job.loop.call_soon_threadsafe(self._committed, job.future, result, tuple(tx.events))
+
+    def _committed(self, future: asyncio.Future[Any], result: Any, events: tuple[Any, ...]) -> None:
+        try:
+            if events:
+                self._on_commit(events)
+        finally:
+            _settle(future, result, None)

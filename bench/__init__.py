@@ -1,0 +1,1 @@
+"""Load and cost figures for the saga demo; see `bench/load.py`."""
