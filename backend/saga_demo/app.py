@@ -9,12 +9,13 @@ from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
 from .api.limits import BodySizeLimitMiddleware
+from .api.pages import mount_pages
 from .api.rest.routes import router as rest_router
-from .api.sessions import SessionDep, SessionMiddleware, SessionRegistry
+from .api.sessions import SessionMiddleware, SessionRegistry
 from .events.bus import EventBus
 from .saga.orchestrator import utc_now
 from .settings import Settings
@@ -106,8 +107,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.include_router(rest_router)
 
-    @app.get("/", include_in_schema=False)
-    async def index(session_id: SessionDep) -> FileResponse:
-        return FileResponse(settings.frontend_dir / "index.html")
-
+    mount_pages(app, settings.frontend_dir)
     return app

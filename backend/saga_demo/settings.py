@@ -22,7 +22,7 @@ class Settings(BaseSettings):
     allowed_origins: list[str] = Field(default_factory=list)
     rest_wait_seconds: float = Field(default=30.0, ge=0.0)
     log_format: Literal["text", "json"] = "text"
-    frontend_dir: Path = REPOSITORY_ROOT / "frontend"
+    frontend_dir: Path = REPOSITORY_ROOT / "frontend" / "dist"
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
 
     @property
