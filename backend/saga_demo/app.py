@@ -12,6 +12,8 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 
+from .api.graphql.context import SubscriptionGauge
+from .api.graphql.router import GraphQLEndpoint
 from .api.limits import BodySizeLimitMiddleware
 from .api.pages import mount_pages
 from .api.rest.routes import router as rest_router
@@ -76,12 +78,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await asyncio.to_thread(migrate, settings.database_url)
         bus = EventBus()
         store = open_store(settings.database_url, on_commit=bus.publish)
-        shop = Shop(store, utc_now, settings.latency_scale)
+        shop = Shop(store, utc_now, settings.latency_scale, bus)
         runtime.shop = shop
         registry = SessionRegistry(shop, max_age=3600, ttl_seconds=settings.session_ttl_seconds)
         runtime.sessions = registry
         app.state.shop = shop
         app.state.bus = bus
+        app.state.subscriptions = SubscriptionGauge()
         await shop.orchestrator.resume_unfinished()
         sweeper = asyncio.create_task(
             sweep_idle_sessions(shop, registry, settings.session_ttl_seconds), name="sweeper"
@@ -106,6 +109,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.include_router(rest_router)
+    app.include_router(GraphQLEndpoint(settings.frontend_dir, settings.allowed_origins))
+
+    @app.get("/status", tags=["System"], summary="What the server is doing right now")
+    async def status() -> dict[str, int]:
+        shop: Shop = app.state.shop
+        return {
+            "running_sagas": shop.orchestrator.running_count,
+            "subscriptions": app.state.subscriptions.open,
+            "bus_subscribers": app.state.bus.subscriber_count,
+            "connected_sessions": len(runtime.registry().connected_sessions()),
+        }
 
     mount_pages(app, settings.frontend_dir)
     return app

@@ -33,18 +33,26 @@ class SessionRegistry:
         self._recent: dict[str, float] = {}
         self._sockets: Counter[str] = Counter()
 
+    async def existing(self, cookie: str | None) -> str | None:
+        """The session the cookie names, if valid and alive; never a new one."""
+        if cookie is None or not _TOKEN.fullmatch(cookie):
+            return None
+        now = time.monotonic()
+        touched = self._recent.get(cookie)
+        if touched is not None and now - touched < self._touch_interval:
+            return cookie
+        if await self._shop.touch_session(cookie):
+            self._remember(cookie, now)
+            return cookie
+        return None
+
     async def resolve(self, cookie: str | None) -> str:
         """The session the cookie names, if valid and alive, else a new one."""
-        now = time.monotonic()
-        if cookie is not None and _TOKEN.fullmatch(cookie):
-            touched = self._recent.get(cookie)
-            if touched is not None and now - touched < self._touch_interval:
-                return cookie
-            if await self._shop.touch_session(cookie):
-                self._remember(cookie, now)
-                return cookie
+        existing = await self.existing(cookie)
+        if existing is not None:
+            return existing
         session_id = await self._shop.open_session()
-        self._remember(session_id, now)
+        self._remember(session_id, time.monotonic())
         return session_id
 
     def forget(self, session_id: str) -> None:
@@ -107,6 +115,9 @@ class SessionMiddleware:
         self._registry = registry
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "websocket":
+            await self._websocket(scope, receive, send)
+            return
         if scope["type"] != "http":
             await self._app(scope, receive, send)
             return
@@ -122,6 +133,20 @@ class SessionMiddleware:
             await send(message)
 
         await self._app(scope, receive, send_with_cookie)
+
+    async def _websocket(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """A WebSocket needs a session the server issued, and keeps it from being swept."""
+        registry = self._registry()
+        session_id = await registry.existing(_cookie_from(scope))
+        if session_id is None:
+            # Closing before accepting refuses the handshake: HTTP 403.
+            await send({"type": "websocket.close", "code": 1008, "reason": "no valid session"})
+            return
+        handle = SessionHandle(registry, None)
+        handle.session_id = session_id
+        scope.setdefault("state", {})["session"] = handle
+        with registry.connected(session_id):
+            await self._app(scope, receive, send)
 
 
 async def current_session(request: Request) -> str:

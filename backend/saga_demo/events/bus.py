@@ -1,8 +1,7 @@
 """In-process broadcast of committed events, per session, in commit order.
 
-A subscriber gets an unbounded queue: publishing never blocks the orchestrator, and a slow
-subscriber is the one that falls behind. Subscribers catch up from the log by cursor, so the bus
-only has to deliver what is committed after they subscribed.
+Publishing never blocks the orchestrator. A subscriber that falls more than `limit` events behind
+loses its queue and is told so: it then catches up from the log, which holds everything.
 """
 
 import asyncio
@@ -12,33 +11,62 @@ from contextlib import contextmanager
 
 from ..store.records import EventRecord
 
+DEFAULT_LIMIT = 10_000
+
+
+class Subscription:
+    """One subscriber's queue of a session's events."""
+
+    def __init__(self, limit: int) -> None:
+        self._queue: asyncio.Queue[EventRecord | None] = asyncio.Queue()
+        self._limit = limit
+        self.overflowed = False
+
+    def deliver(self, event: EventRecord) -> None:
+        if self.overflowed:
+            return
+        if self._queue.qsize() >= self._limit:
+            self.overflowed = True
+            self._queue = asyncio.Queue()
+            self._queue.put_nowait(None)
+            return
+        self._queue.put_nowait(event)
+
+    async def next(self) -> EventRecord | None:
+        """The next event, or None once the subscriber has fallen behind (catch up, then go on)."""
+        event = await self._queue.get()
+        if event is None:
+            self.overflowed = False
+        return event
+
 
 class EventBus:
     """Delivers each published event to every subscriber of its session."""
 
-    def __init__(self) -> None:
-        self._subscribers: defaultdict[str, set[asyncio.Queue[EventRecord]]] = defaultdict(set)
+    def __init__(self, limit: int = DEFAULT_LIMIT) -> None:
+        self._limit = limit
+        self._subscribers: defaultdict[str, set[Subscription]] = defaultdict(set)
 
     def publish(self, events: Sequence[EventRecord]) -> None:
         """Hand committed events to their sessions' subscribers (call on the event loop)."""
         for event in events:
-            for queue in self._subscribers.get(event.session_id, ()):
-                queue.put_nowait(event)
+            for subscription in self._subscribers.get(event.session_id, ()):
+                subscription.deliver(event)
 
     @contextmanager
-    def subscribe(self, session_id: str) -> Iterator[asyncio.Queue[EventRecord]]:
-        """A queue of the session's events published from now until the block ends."""
-        queue: asyncio.Queue[EventRecord] = asyncio.Queue()
-        self._subscribers[session_id].add(queue)
+    def subscribe(self, session_id: str) -> Iterator[Subscription]:
+        """The session's events published from now until the block ends."""
+        subscription = Subscription(self._limit)
+        self._subscribers[session_id].add(subscription)
         try:
-            yield queue
+            yield subscription
         finally:
             subscribers = self._subscribers[session_id]
-            subscribers.discard(queue)
+            subscribers.discard(subscription)
             if not subscribers:
                 del self._subscribers[session_id]
 
     @property
     def subscriber_count(self) -> int:
         """How many subscriptions are open, across sessions."""
-        return sum(len(queues) for queues in self._subscribers.values())
+        return sum(len(subscriptions) for subscriptions in self._subscribers.values())

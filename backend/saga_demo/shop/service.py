@@ -3,14 +3,16 @@
 import logging
 import secrets
 import uuid
-from collections.abc import Callable, Collection
+from collections.abc import AsyncIterator, Callable, Collection
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from ..events import streams
+from ..events.bus import EventBus
 from ..participants import InventoryService, PaymentService, ShippingService
-from ..saga import Orchestrator, SagaDefinition
+from ..saga import Orchestrator, SagaDefinition, SagaStatus
 from ..store import Store
-from ..store.records import NewOrder, SagaRow
+from ..store.records import EventRecord, NewOrder, SagaRow
 from .money import from_cents, to_cents
 from .order_saga import OrderPayload, OrderSteps, order_saga
 from .orders import Order, OrderRequest
@@ -19,12 +21,24 @@ from .seed import INITIAL_BALANCES_CENTS, INITIAL_STOCK
 logger = logging.getLogger(__name__)
 
 
+def _ends_saga(event: EventRecord) -> bool:
+    return SagaStatus(event.saga_status).is_terminal
+
+
 class Shop:
     """The order service: sessions with their seeded data, orders and their sagas."""
 
-    def __init__(self, store: Store, clock: Callable[[], datetime], latency_scale: float) -> None:
+    def __init__(
+        self,
+        store: Store,
+        clock: Callable[[], datetime],
+        latency_scale: float,
+        bus: EventBus | None = None,
+    ) -> None:
+        """`bus` must be the one the store publishes its commits to, for the `watch_` calls."""
         self._store = store
         self._clock = clock
+        self._bus = bus or EventBus()
         steps = OrderSteps(
             InventoryService(store.inventory, clock),
             PaymentService(store.payments, clock),
@@ -109,6 +123,22 @@ class Shop:
         """One saga of the session; another session's saga is simply not found."""
         saga = await self._store.log.load(saga_id)
         return saga if saga is not None and saga.session_id == session_id else None
+
+    async def saga_events(self, saga_id: str, after_sequence: int = 0) -> list[EventRecord]:
+        """A saga's events after a sequence number (check the saga's session first)."""
+        return await self._store.log.events(saga_id, after_sequence)
+
+    def watch_saga(
+        self, session_id: str, saga_id: str, after_sequence: int
+    ) -> AsyncIterator[EventRecord]:
+        """The saga's events after that sequence, then live ones, until it has finished."""
+        return streams.saga_events(
+            self._store.log, self._bus, session_id, saga_id, after_sequence, last=_ends_saga
+        )
+
+    def watch_session(self, session_id: str, after_event_id: int) -> AsyncIterator[EventRecord]:
+        """The session's events after that event id, then live ones."""
+        return streams.session_events(self._store.log, self._bus, session_id, after_event_id)
 
     async def inventory(self, session_id: str) -> dict[str, int]:
         return await self._store.inventory.stock(session_id)

@@ -1,0 +1,211 @@
+"""The GraphQL object types, each built from a domain object by `from_domain`."""
+
+from datetime import datetime
+from decimal import Decimal
+from enum import Enum
+
+import strawberry
+from strawberry.types import Info
+
+from ...saga import CompensationState, EventKind, SagaStatus, StepStatus
+from ...shop.orders import Order
+from ...store.records import EventRecord, SagaRow, StepRow
+from .context import Context
+
+SagaStatusEnum = strawberry.enum(SagaStatus, name="SagaStatus")
+StepStatusEnum = strawberry.enum(StepStatus, name="StepStatus")
+EventKindEnum = strawberry.enum(EventKind, name="EventKind")
+CompensationStateEnum = strawberry.enum(
+    CompensationState,
+    name="CompensationState",
+    description="Where the compensation of a step is, once it has begun.",
+)
+
+
+@strawberry.enum(description="A fault to inject into a step (see the fault-injection docs).")
+class FaultKind(Enum):
+    FAIL = "FAIL"
+    TRANSIENT = "TRANSIENT"
+    DELAY = "DELAY"
+    TIMEOUT = "TIMEOUT"
+    LOST_RESPONSE = "LOST_RESPONSE"
+    COMPENSATION_FAIL = "COMPENSATION_FAIL"
+
+
+@strawberry.type(name="SagaStep")
+class SagaStepType:
+    name: str
+    status: StepStatus
+    error_message: str | None
+    attempts: int
+    started_at: datetime | None
+    finished_at: datetime | None
+    compensation: CompensationState | None = strawberry.field(
+        description="Where undoing this step is, once it has begun (null before)."
+    )
+
+    @classmethod
+    def from_domain(cls, row: StepRow) -> "SagaStepType":
+        return cls(
+            name=row.name,
+            status=StepStatus(row.status),
+            error_message=row.error_message,
+            attempts=row.attempts,
+            started_at=row.started_at,
+            finished_at=row.finished_at,
+            compensation=CompensationState(row.compensation) if row.compensation else None,
+        )
+
+
+@strawberry.type(name="SagaEvent", description="One transition of a saga, as its log recorded it.")
+class SagaEventType:
+    id: strawberry.ID = strawberry.field(description="Increases within a session: a cursor.")
+    sequence: int = strawberry.field(description="1..n within the saga, without gaps.")
+    saga_id: strawberry.ID
+    order_id: strawberry.ID
+    kind: EventKind
+    step: str | None
+    attempt: int | None
+    step_status: StepStatus | None = strawberry.field(description="The step's status after it.")
+    saga_status: SagaStatus = strawberry.field(description="The saga's status after it.")
+    error_message: str | None
+    at: datetime
+
+    @classmethod
+    def from_domain(cls, event: EventRecord) -> "SagaEventType":
+        return cls(
+            id=strawberry.ID(str(event.event_id)),
+            sequence=event.sequence,
+            saga_id=strawberry.ID(event.saga_id),
+            order_id=strawberry.ID(event.correlation_id),
+            kind=EventKind(event.kind),
+            step=event.step,
+            attempt=event.attempt,
+            step_status=StepStatus(event.step_status) if event.step_status else None,
+            saga_status=SagaStatus(event.saga_status),
+            error_message=event.error_message,
+            at=event.at,
+        )
+
+
+@strawberry.type(name="Fault")
+class FaultType:
+    step: str
+    kind: FaultKind
+    times: int
+    delay_ms: int | None
+
+
+async def _saga_events(root: "SagaType", info: Info[Context, None]) -> list[SagaEventType]:
+    events = await info.context.shop.saga_events(str(root.id))
+    return [SagaEventType.from_domain(e) for e in events]
+
+
+def _no_faults() -> list[FaultType]:
+    return []
+
+
+@strawberry.type(name="Saga")
+class SagaType:
+    id: strawberry.ID
+    order_id: strawberry.ID
+    status: SagaStatus
+    steps: list[SagaStepType]
+    created_at: datetime
+    updated_at: datetime
+    finished_at: datetime | None
+
+    @classmethod
+    def from_domain(cls, saga: SagaRow) -> "SagaType":
+        return cls(
+            id=strawberry.ID(saga.id),
+            order_id=strawberry.ID(saga.correlation_id),
+            status=SagaStatus(saga.status),
+            steps=[SagaStepType.from_domain(step) for step in saga.steps],
+            created_at=saga.created_at,
+            updated_at=saga.updated_at,
+            finished_at=saga.finished_at,
+        )
+
+    events: list[SagaEventType] = strawberry.field(
+        resolver=_saga_events, description="Every transition so far, in order."
+    )
+    faults: list[FaultType] = strawberry.field(
+        resolver=_no_faults, description="The faults injected into this saga (none yet)."
+    )
+
+
+@strawberry.type(name="Order")
+class OrderType:
+    id: strawberry.ID
+    user_id: strawberry.ID
+    product_id: strawberry.ID
+    quantity: int
+    amount: Decimal
+    status: SagaStatus
+    created_at: datetime
+    saga_id: strawberry.Private[str]
+
+    @classmethod
+    def from_domain(cls, order: Order) -> "OrderType":
+        return cls(
+            id=strawberry.ID(order.id),
+            user_id=strawberry.ID(order.user_id),
+            product_id=strawberry.ID(order.product_id),
+            quantity=order.quantity,
+            amount=order.amount,
+            status=order.status,
+            created_at=order.created_at,
+            saga_id=order.saga_id,
+        )
+
+    @strawberry.field
+    async def saga(self, info: Info[Context, None]) -> SagaType:
+        saga = await info.context.sagas.load(self.saga_id)
+        if saga is None:
+            raise LookupError(f"order {self.id} has no saga {self.saga_id}")
+        return SagaType.from_domain(saga)
+
+
+@strawberry.type
+class InventoryItem:
+    product_id: strawberry.ID
+    available: int
+
+
+@strawberry.type
+class Balance:
+    user_id: strawberry.ID
+    balance: Decimal
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    has_previous_page: bool
+    start_cursor: str | None
+    end_cursor: str | None
+
+
+@strawberry.type
+class OrderEdge:
+    cursor: str
+    node: OrderType
+
+
+@strawberry.type
+class OrderConnection:
+    edges: list[OrderEdge]
+    page_info: PageInfo
+    total_count: int
+
+
+@strawberry.type
+class CreateOrderPayload:
+    order: OrderType
+    saga: SagaType
+
+
+@strawberry.type
+class ResetPayload:
+    message: str

@@ -1,0 +1,90 @@
+"""Streams of a saga's or a session's events: first caught up from the log, then live.
+
+Subscribing to the bus comes first, reading the log second, so nothing committed in between is
+missed; what arrives twice is dropped by its cursor. Cursors count up by one (a saga's sequence,
+a session's event id), so a hole in the live stream is seen at once and filled from the log.
+"""
+
+from collections.abc import AsyncIterator, Awaitable, Callable
+
+from ..store.interfaces import SagaLog
+from ..store.records import EventRecord
+from .bus import EventBus
+
+PAGE = 500
+Reader = Callable[[int], Awaitable[list[EventRecord]]]
+
+
+async def _stream(
+    bus: EventBus,
+    session_id: str,
+    after: int,
+    read: Reader,
+    cursor_of: Callable[[EventRecord], int],
+    wanted: Callable[[EventRecord], bool],
+    last: Callable[[EventRecord], bool],
+) -> AsyncIterator[EventRecord]:
+    with bus.subscribe(session_id) as subscription:
+        cursor = after
+        while True:
+            while True:
+                page = await read(cursor)
+                for event in page:
+                    yield event
+                    cursor = cursor_of(event)
+                    if last(event):
+                        return
+                if len(page) < PAGE:
+                    break
+            while (live := await subscription.next()) is not None:
+                if not wanted(live) or cursor_of(live) <= cursor:
+                    continue
+                if cursor_of(live) != cursor + 1:
+                    break  # a hole: fill it from the log
+                yield live
+                cursor = cursor_of(live)
+                if last(live):
+                    return
+
+
+def saga_events(
+    log: SagaLog,
+    bus: EventBus,
+    session_id: str,
+    saga_id: str,
+    after_sequence: int,
+    last: Callable[[EventRecord], bool],
+) -> AsyncIterator[EventRecord]:
+    """The saga's events after a sequence number, then live ones, until `last` says so."""
+
+    async def read(cursor: int) -> list[EventRecord]:
+        return (await log.events(saga_id, cursor))[:PAGE]
+
+    return _stream(
+        bus,
+        session_id,
+        after_sequence,
+        read,
+        cursor_of=lambda e: e.sequence,
+        wanted=lambda e: e.saga_id == saga_id,
+        last=last,
+    )
+
+
+def session_events(
+    log: SagaLog, bus: EventBus, session_id: str, after_event_id: int
+) -> AsyncIterator[EventRecord]:
+    """The session's events after an event id, then live ones, for as long as it is read."""
+
+    async def read(cursor: int) -> list[EventRecord]:
+        return await log.session_events(session_id, cursor, PAGE)
+
+    return _stream(
+        bus,
+        session_id,
+        after_event_id,
+        read,
+        cursor_of=lambda e: e.event_id,
+        wanted=lambda e: True,
+        last=lambda e: False,
+    )
