@@ -1,12 +1,17 @@
 """The server's life: session expiry, graceful shutdown on SIGTERM, and its logs."""
 
+import asyncio
 import json
 import signal
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+from gql import Client, gql
+from gql.transport.exceptions import TransportError
+from gql.transport.websockets import WebsocketsTransport
 
 from tests.support.server import ServerProcess
 from tests.support.shop_api import TERMINAL, assert_invariants, exact, place
@@ -122,3 +127,44 @@ async def test_json_logs_are_one_object_a_line_with_the_saga_and_order_ids(
     assert {"saga_demo.shop.order_saga", "saga_demo.saga.execution"} <= {
         e["logger"] for e in about_saga
     }
+
+
+async def test_sigterm_with_an_open_subscription_closes_it_and_exits_promptly(
+    start_server: ServerFactory,
+) -> None:
+    server = start_server()
+    async with httpx.AsyncClient(base_url=server.url) as visitor:
+        await visitor.get("/inventory")
+        cookie = visitor.cookies["session_id"]
+    transport = WebsocketsTransport(
+        url=server.url.replace("http", "ws") + "/graphql",
+        headers={"Cookie": f"session_id={cookie}"},
+        subprotocols=[WebsocketsTransport.GRAPHQLWS_SUBPROTOCOL],
+    )
+    async with Client(transport=transport) as session:
+        subscribed = asyncio.Event()
+
+        async def listen() -> str:
+            subscribed.set()
+            try:
+                async for _ in session.subscribe(gql("subscription { sessionEvents { id } }")):
+                    pass
+            except TransportError as closed:
+                return type(closed).__name__
+            return "completed"
+
+        listener = asyncio.create_task(listen())
+        await asyncio.wait_for(subscribed.wait(), 5)
+        await eventually(lambda: _subscriptions(server), timeout=5, what="the subscription")
+        started = time.monotonic()
+
+        assert await asyncio.to_thread(server.stop) in (0, -signal.SIGTERM)
+
+        assert time.monotonic() - started < 5
+        assert await asyncio.wait_for(listener, 5) in ("completed", "TransportConnectionFailed")
+    assert _logged(server, "Application shutdown complete")
+
+
+async def _subscriptions(server: ServerProcess) -> bool | None:
+    async with httpx.AsyncClient(base_url=server.url) as client:
+        return (await client.get("/status")).json()["subscriptions"] == 1 or None
