@@ -29,6 +29,9 @@ def main(argv: list[str] | None = None) -> None:
         host=args.host,
         port=args.port,
         timeout_graceful_shutdown=5,
+        # Strawberry never pings on graphql-transport-ws: uvicorn's pings keep sockets alive.
+        ws_ping_interval=20,
+        ws_ping_timeout=20,
         log_config=None,
     )
 
