@@ -285,11 +285,17 @@ def children_cpu_seconds() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def wrk_window(
-    wrk: str, base_url: str, concurrency: int, seconds: float, per_session: int
-) -> RoundResult:
-    """One wrk run: a thread per connection, so each connection keeps its own session."""
-    body = json.dumps(HAPPY_ORDER, separators=(",", ":"))
+def run_wrk(
+    wrk: str,
+    url: str,
+    concurrency: int,
+    seconds: float,
+    script: Path,
+    script_args: list[str],
+    headers: tuple[str, ...] = (),
+) -> tuple[dict[str, Any], float]:
+    """One wrk run with a thread per connection; the script's WRK_RESULT line and the client's
+    CPU seconds (wrk's user + system time)."""
     command = [
         wrk,
         f"-t{concurrency}",
@@ -297,12 +303,11 @@ def wrk_window(
         f"-d{max(1, round(seconds))}s",
         f"--timeout={int(REQUEST_TIMEOUT_SECONDS)}s",
         "-s",
-        str(LUA_SCRIPT),
-        base_url,
-        "--",
-        str(per_session),
-        body,
+        str(script),
     ]
+    for header in headers:
+        command += ["-H", header]
+    command += [url, "--", *script_args]
     cpu_before = children_cpu_seconds()
     completed = subprocess.run(
         command, capture_output=True, text=True, timeout=seconds + 120, check=False
@@ -316,7 +321,18 @@ def wrk_window(
         raise RuntimeError(
             f"wrk failed ({completed.returncode}):\n{completed.stdout}\n{completed.stderr}"
         )
-    data = json.loads(line.removeprefix("WRK_RESULT "))
+    data: dict[str, Any] = json.loads(line.removeprefix("WRK_RESULT "))
+    return data, client_cpu_seconds
+
+
+def wrk_window(
+    wrk: str, base_url: str, concurrency: int, seconds: float, per_session: int
+) -> RoundResult:
+    """One wrk run: a thread per connection, so each connection keeps its own session."""
+    body = json.dumps(HAPPY_ORDER, separators=(",", ":"))
+    data, client_cpu_seconds = run_wrk(
+        wrk, base_url, concurrency, seconds, LUA_SCRIPT, [str(per_session), body]
+    )
     wall = data["duration_us"] / 1e6
     errors = data["errors"]
     return RoundResult(

@@ -32,6 +32,8 @@ def main(argv: list[str] | None = None) -> None:
         # Strawberry never pings on graphql-transport-ws: uvicorn's pings keep sockets alive.
         ws_ping_interval=20,
         ws_ping_timeout=20,
+        # Events are a few hundred bytes: compressing each costs more than it saves.
+        ws_per_message_deflate=False,
         log_config=None,
     )
 

@@ -23,10 +23,13 @@ async def _stream(
     cursor_of: Callable[[EventRecord], int],
     wanted: Callable[[EventRecord], bool],
     last: Callable[[EventRecord], bool],
+    ended: Callable[[], Awaitable[bool]] | None = None,
 ) -> AsyncIterator[EventRecord]:
     with bus.subscribe(session_id) as subscription:
         cursor = after
         while True:
+            # Asked before reading: if it had ended then, the read holds its last event.
+            had_ended = ended is not None and await ended()
             while True:
                 page = await read(cursor)
                 for event in page:
@@ -36,8 +39,14 @@ async def _stream(
                         return
                 if len(page) < PAGE:
                     break
+            if had_ended:
+                return  # the cursor was already past its last event
             while (live := await subscription.next()) is not None:
-                if not wanted(live) or cursor_of(live) <= cursor:
+                if not wanted(live):
+                    continue
+                if cursor_of(live) <= cursor:
+                    if last(live):
+                        return
                     continue
                 if cursor_of(live) != cursor + 1:
                     break  # a hole: fill it from the log
@@ -60,6 +69,10 @@ def saga_events(
     async def read(cursor: int) -> list[EventRecord]:
         return (await log.events(saga_id, cursor))[:PAGE]
 
+    async def ended() -> bool:
+        saga = await log.load(saga_id)
+        return saga is None or saga.finished_at is not None
+
     return _stream(
         bus,
         session_id,
@@ -68,6 +81,7 @@ def saga_events(
         cursor_of=lambda e: e.sequence,
         wanted=lambda e: e.saga_id == saga_id,
         last=last,
+        ended=ended,
     )
 
 

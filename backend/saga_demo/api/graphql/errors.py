@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
 logger = logging.getLogger(__name__)
 
@@ -33,6 +34,14 @@ class ApiError(Exception):
     def __init__(self, message: str, *, field: str | None = None) -> None:
         super().__init__(message)
         self.field = field
+
+
+def counter(text: str) -> int | None:
+    """A non-negative 64-bit integer written in ASCII digits, or None."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    value = int(text)
+    return value if value < 2**63 else None
 
 
 class BadUserInput(ApiError):
@@ -59,23 +68,26 @@ class NotImplementedYet(ApiError):
     code = ErrorCode.NOT_IMPLEMENTED
 
 
-# graphql-core's messages about values that do not fit their type, and the query limits.
+# graphql-core's messages about values that do not fit their type.
 _BAD_INPUT = re.compile(
     r"got invalid value|cannot represent|Expected value of type|of required type .* was not "
-    r"provided|Expected type|exceeds maximum|max(imum)? (number of )?(tokens|aliases)|"
-    r"too many|Unknown argument|is required, but it was not provided",
+    r"provided|Expected type|is required, but it was not provided",
     re.IGNORECASE,
 )
-
-
+# The query limits: depth, aliases, tokens (graphql-core calls the last a syntax error).
+_TOO_BIG = re.compile(
+    r"exceeds maximum operation depth|aliases found\. Allowed|"
+    r"Document contains more than \d+ tokens",
+    re.IGNORECASE,
+)
 _COERCION_ERRORS = (GraphQLError, ValueError, TypeError, ArithmeticError)
 
 
 def _request_error_code(error: GraphQLError) -> ErrorCode:
+    if _TOO_BIG.search(error.message) or _BAD_INPUT.search(error.message):
+        return ErrorCode.BAD_USER_INPUT
     if error.message.startswith("Syntax Error"):
         return ErrorCode.GRAPHQL_PARSE_FAILED
-    if _BAD_INPUT.search(error.message):
-        return ErrorCode.BAD_USER_INPUT
     return ErrorCode.GRAPHQL_VALIDATION_FAILED
 
 
@@ -108,6 +120,9 @@ class ErrorCodes(MaskErrors):
             return error
         if error.path is None and original is None:
             return _with_code(error, error.message, {"code": _request_error_code(error)})
+        if isinstance(original, (InvalidOperationTypeError, CannotGetOperationTypeError)):
+            # e.g. a query over the legacy graphql-ws protocol, which serves subscriptions only
+            return _with_code(error, error.message, {"code": ErrorCode.GRAPHQL_VALIDATION_FAILED})
         if error.path is None and isinstance(original, _COERCION_ERRORS):
             # A variable or argument that its type cannot take (an Int over 32 bits, say).
             return _with_code(error, error.message, {"code": ErrorCode.BAD_USER_INPUT})

@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from ...saga import SagaStatus
 from .context import Context
-from .errors import BadUserInput
+from .errors import BadUserInput, counter
 from .types import (
     Balance,
     InventoryItem,
@@ -33,11 +33,12 @@ def decode_cursor(cursor: str) -> int:
     """The order number in a cursor that `encode_cursor` made."""
     try:
         text = base64.urlsafe_b64decode(cursor.encode()).decode()
-        if text.startswith(_CURSOR_PREFIX) and text[len(_CURSOR_PREFIX) :].isdigit():
-            return int(text[len(_CURSOR_PREFIX) :])
     except (binascii.Error, UnicodeError, ValueError):
-        pass
-    raise BadUserInput("after is not a cursor of this connection", field="after")
+        text = ""
+    number = counter(text.removeprefix(_CURSOR_PREFIX)) if text.startswith(_CURSOR_PREFIX) else None
+    if number is None:
+        raise BadUserInput("after is not a cursor of this connection", field="after")
+    return number
 
 
 @strawberry.type

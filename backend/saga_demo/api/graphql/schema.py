@@ -1,17 +1,20 @@
 """The schema, with its limits: depth, aliases, tokens, bounded caches; errors get codes."""
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from typing import Any
 
 import strawberry
 from graphql import GraphQLError
 from strawberry.extensions import (
+    AddValidationRules,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
     ValidationCache,
 )
-from strawberry.types import ExecutionContext
+from strawberry.types import ExecutionContext, ExecutionResult
+from strawberry.types.graphql import OperationType
 
 from .errors import ErrorCodes
 from .mutation import Mutation
@@ -35,7 +38,31 @@ class BoundedParserCache(ParserCache):
 
 
 class QuietSchema(strawberry.Schema):
-    """Strawberry logs every error; `ErrorCodes` logs the unexpected ones, the rest are answers."""
+    """Strawberry logs every error; `ErrorCodes` logs the unexpected ones, the rest are answers.
+
+    Subscriptions are served over WebSocket only: `execute` (HTTP, and queries over a socket)
+    refuses them, so a subscription POSTed over HTTP is a 400, not a half-run operation."""
+
+    async def execute(
+        self,
+        query: str | None,
+        variable_values: dict[str, Any] | None = None,
+        context_value: Any | None = None,
+        root_value: Any | None = None,
+        operation_name: str | None = None,
+        allowed_operation_types: Iterable[OperationType] | None = None,
+        operation_extensions: dict[str, Any] | None = None,
+    ) -> ExecutionResult:
+        allowed = set(allowed_operation_types or (OperationType.QUERY, OperationType.MUTATION))
+        return await super().execute(
+            query,
+            variable_values,
+            context_value,
+            root_value,
+            operation_name,
+            allowed - {OperationType.SUBSCRIPTION},
+            operation_extensions,
+        )
 
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
@@ -48,6 +75,11 @@ MAX_ALIASES = 20
 MAX_TOKENS = 2_000
 CACHE_SIZE = 256
 
+LIMIT_RULES = [
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+]
+
 schema = QuietSchema(
     query=Query,
     mutation=Mutation,
@@ -55,8 +87,8 @@ schema = QuietSchema(
     # Factories: each operation gets its own instances (the caches behind them are shared).
     extensions=[
         ErrorCodes,  # first, so that it sees the errors of every other extension
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        # The limits' rules are built once: the validation cache is keyed on them.
+        lambda: AddValidationRules(LIMIT_RULES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: BoundedParserCache(maxsize=CACHE_SIZE),
         lambda: ValidationCache(maxsize=CACHE_SIZE),

@@ -6,16 +6,17 @@ import strawberry
 from strawberry.types import Info
 
 from .context import Context
-from .errors import BadUserInput, NotFound
+from .errors import BadUserInput, NotFound, counter
 from .types import SagaEventType
 
 
 def _event_id(after: strawberry.ID | None) -> int:
     if after is None:
         return 0
-    if not str(after).isdigit():
+    event_id = counter(str(after))
+    if event_id is None:
         raise BadUserInput("after must be an event id", field="after")
-    return int(after)
+    return event_id
 
 
 @strawberry.type
