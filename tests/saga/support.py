@@ -8,7 +8,15 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from typing import Literal
 
-from saga_demo.saga import Orchestrator, SagaDefinition, Step, StepCall, StepRefused
+from saga_demo.saga import (
+    Orchestrator,
+    RetryPolicy,
+    SagaDefinition,
+    Step,
+    StepCall,
+    StepPolicy,
+    StepRefused,
+)
 from saga_demo.saga.definition import StepFunction
 from saga_demo.store import Store
 from saga_demo.store.records import EventRecord, NewOrder, NewSaga, SagaRow, Transition
@@ -64,6 +72,15 @@ class Hold:
         await asyncio.wait_for(self.entered.wait(), DEADLINE)
 
 
+# One attempt each, no timeout: what happens once a policy's retries are spent.
+NO_RETRIES = StepPolicy(
+    retry=RetryPolicy(max_attempts=1),
+    timeout=None,
+    compensation_retry=RetryPolicy(max_attempts=1),
+    compensation_timeout=None,
+)
+
+
 @dataclass
 class Participant:
     """Steps whose actions and compensations record every call and do what they are told.
@@ -77,11 +94,18 @@ class Participant:
     errors: dict[tuple[CallKind, str], Exception] = field(default_factory=dict)
     holds: dict[tuple[CallKind, str], Hold] = field(default_factory=dict)
 
-    def definition(self, *steps: str, name: str = "test-saga") -> SagaDefinition[Order]:
+    def definition(
+        self, *steps: str, name: str = "test-saga", policy: StepPolicy = NO_RETRIES
+    ) -> SagaDefinition[Order]:
         return SagaDefinition(
             name=name,
             steps=tuple(
-                Step(step, self._function("action", step), self._function("compensation", step))
+                Step(
+                    step,
+                    self._function("action", step),
+                    self._function("compensation", step),
+                    policy,
+                )
                 for step in steps
             ),
             encode=encode,

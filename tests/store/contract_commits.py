@@ -10,7 +10,7 @@ from saga_demo.store.interfaces import Store
 from saga_demo.store.records import EventRecord, Transition
 
 from .base import ContractBase
-from .support import Committed, Given, cancel_requested, key
+from .support import Committed, Given, always, cancel_requested, key
 
 
 class CommitListenerContract(ContractBase):
@@ -25,7 +25,9 @@ class CommitListenerContract(ContractBase):
         appended = await store.log.append(placed.saga_id, [cancel_requested(given.clock())])
         assert committed.batches == [placed.events, appended]
 
-        requested = await store.log.request_cancel(placed.saga_id, cancel_requested(given.clock()))
+        requested = await store.log.request_cancel(
+            placed.saga_id, always(cancel_requested(given.clock()))
+        )
         finished = await given.finish(placed.saga_id)
         assert committed.batches == [placed.events, appended, requested, finished]
 
@@ -96,10 +98,10 @@ class CommitListenerContract(ContractBase):
     ) -> None:
         session_id = await given.session()
         placed = await given.order(session_id)
-        await store.log.request_cancel(placed.saga_id, cancel_requested(given.clock()))
+        await store.log.request_cancel(placed.saga_id, always(cancel_requested(given.clock())))
         before = list(committed.events)
 
-        await store.log.request_cancel(placed.saga_id, cancel_requested(given.clock()))
+        await store.log.request_cancel(placed.saga_id, always(cancel_requested(given.clock())))
 
         assert committed.events == before
 

@@ -14,6 +14,7 @@ from .base import ContractBase
 from .support import (
     Clock,
     Given,
+    always,
     cancel_requested,
     completed,
     finishing,
@@ -281,8 +282,12 @@ class LogContract(ContractBase):
         session_id = await given.session()
         placed = await given.order(session_id)
 
-        recorded = await store.log.request_cancel(placed.saga_id, cancel_requested(given.clock()))
-        again = await store.log.request_cancel(placed.saga_id, cancel_requested(given.clock()))
+        recorded = await store.log.request_cancel(
+            placed.saga_id, always(cancel_requested(given.clock()))
+        )
+        again = await store.log.request_cancel(
+            placed.saga_id, always(cancel_requested(given.clock()))
+        )
 
         assert [(e.kind, e.sequence) for e in recorded] == [(EventKind.CANCEL_REQUESTED, 3)]
         assert again == []
@@ -301,7 +306,10 @@ class LogContract(ContractBase):
         placed = await given.finished_order(session_id)
         before = await store.log.load(placed.saga_id)
 
-        assert await store.log.request_cancel(placed.saga_id, cancel_requested(given.clock())) == []
+        assert (
+            await store.log.request_cancel(placed.saga_id, always(cancel_requested(given.clock())))
+            == []
+        )
 
         assert await store.log.load(placed.saga_id) == before
         assert len(await store.log.events(placed.saga_id)) == 3

@@ -5,7 +5,7 @@ PostgreSQL later) can be held to the same contract.
 """
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
@@ -17,6 +17,7 @@ from saga_demo.store.records import (
     NewSaga,
     OperationKey,
     OrderRow,
+    SagaRow,
     StepRow,
     Transition,
 )
@@ -186,3 +187,8 @@ class Given:
         self, saga_id: str, status: SagaStatus = SagaStatus.COMPLETED
     ) -> list[EventRecord]:
         return await self.store.log.append(saga_id, [finishing(self.clock(), status)])
+
+
+def always(transition: Transition) -> Callable[[SagaRow], Transition]:
+    """A `request_cancel` decision that accepts whatever the saga's state."""
+    return lambda saga: transition

@@ -1,18 +1,23 @@
 """The generic saga engine: definitions, the orchestrator, recovery. It knows nothing of shops."""
 
-from .definition import SagaDefinition, Step, StepCall, StepRefused
-from .orchestrator import Orchestrator
+from .definition import SagaDefinition, Step, StepCall, StepRefused, StepTransientError
+from .orchestrator import CancelAnswer, Orchestrator
+from .policy import RetryPolicy, StepPolicy
 from .status import TERMINAL, CompensationState, EventKind, SagaStatus, StepStatus
 
 __all__ = [
     "TERMINAL",
+    "CancelAnswer",
     "CompensationState",
     "EventKind",
     "Orchestrator",
+    "RetryPolicy",
     "SagaDefinition",
     "SagaStatus",
     "Step",
     "StepCall",
+    "StepPolicy",
     "StepRefused",
     "StepStatus",
+    "StepTransientError",
 ]

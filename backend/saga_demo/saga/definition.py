@@ -5,12 +5,17 @@ from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 from ..store.records import OperationKey
+from .policy import StepPolicy
 
 P = TypeVar("P")
 
 
 class StepRefused(Exception):
     """A business refusal (invalid order, not enough stock or funds): final, never retried."""
+
+
+class StepTransientError(Exception):
+    """The step did not happen this time (a participant busy or unreachable): retried."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +44,8 @@ class Step(Generic[P]):
     name: str
     action: StepFunction[P]
     compensation: StepFunction[P]
+    policy: StepPolicy | None = None
+    """Retries and timeouts; None takes the orchestrator's default."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,21 +1,55 @@
 """One run of one saga, from wherever its log says it is to a terminal status.
 
-Each step is: append STARTED, call the action with the step's key, append the outcome. Outcomes
-are held back and appended together with the next STARTED, so a step costs one log transaction.
+Each attempt of a step is: append STARTED, call the action with the step's key, append the
+outcome. Outcomes are held back and appended together with whatever comes next, so a step that
+succeeds first time costs one log transaction. Retries wait out a backoff whose deadline is in the
+log, so a restart resumes it; a cancel request is honoured at the next step boundary.
 """
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum, auto
 from typing import Any
 
+from ..store.errors import CancelRequested
 from ..store.interfaces import SagaLog
 from ..store.records import SagaRow, StepRow, Transition
 from . import transitions as to
-from .definition import SagaDefinition, StepCall, StepFunction, StepRefused
+from .definition import SagaDefinition, StepCall, StepFunction, StepRefused, StepTransientError
+from .policy import RetryPolicy, StepPolicy
 from .status import EventKind, SagaStatus, StepStatus
 
 logger = logging.getLogger(__name__)
+
+CANCELLED = "Cancelled"
+
+
+class Outcome(Enum):
+    DONE = auto()
+    REFUSED = auto()  # a business answer: never retried
+    TRANSIENT = auto()  # did not happen this time: retried
+    UNKNOWN = auto()  # may or may not have happened (a timeout, an unexpected error): retried
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    outcome: Outcome
+    error: str | None = None
+
+
+@dataclass
+class Runtime:
+    """What every execution shares with the orchestrator that runs it."""
+
+    log: SagaLog
+    clock: Callable[[], datetime]
+    default_policy: StepPolicy
+    keep: Callable[["asyncio.Task[None]"], None]
+    """Holds on to an attempt that timed out, which goes on in the background."""
 
 
 class SagaExecution:
@@ -23,18 +57,20 @@ class SagaExecution:
 
     def __init__(
         self,
-        log: SagaLog,
+        runtime: Runtime,
         definition: SagaDefinition[Any],
         saga: SagaRow,
-        clock: Callable[[], datetime],
+        cancel: asyncio.Event,
         *,
         fresh: bool,
     ) -> None:
-        self._log = log
+        self._rt = runtime
         self._definition = definition
         self._saga = saga
         self._payload = definition.decode(saga.payload)
-        self._clock = clock
+        self._cancel = cancel
+        if saga.cancel_requested:
+            cancel.set()
         self._fresh = fresh
         self._steps = list(saga.steps)
         self._status = SagaStatus(saga.status)
@@ -52,100 +88,230 @@ class SagaExecution:
             await self._compensate()
         return self._status
 
+    # --- forward -------------------------------------------------------------------------
+
     async def _forward(self) -> bool:
         """Run the remaining steps in order; False once one fails."""
-        for position, step in enumerate(self._definition.steps):
-            row = self._steps[position]
-            if row.status == StepStatus.COMPLETED:
+        for position in range(len(self._steps)):
+            if self._steps[position].status == StepStatus.COMPLETED:
                 continue
-            if row.status == StepStatus.PENDING or not self._fresh:
-                # Not started yet, or interrupted by a crash: (re)start it under the same key.
-                self._start(position)
-            self._fresh = False
-            await self._flush()
-            error, outcome_unknown = await self._call(step.action, position)
-            at = self._clock()
-            if error is None:
-                self._set(position, to.completed(self._steps[position], at))
-                self._hold(EventKind.STEP_COMPLETED, SagaStatus.PROCESSING, position, at=at)
-                self._note(
-                    logging.INFO, "✅ Step %s completed successfully", step.name, step=step.name
-                )
-                continue
-            self._set(
-                position,
-                to.failed(self._steps[position], at, error, outcome_unknown=outcome_unknown),
-            )
-            self._hold(EventKind.STEP_FAILED, SagaStatus.COMPENSATING, position, at=at, error=error)
-            self._note(logging.ERROR, "❌ Step %s failed: %s", step.name, error, step=step.name)
-            return False
+            if not await self._run_step(position):
+                return False
         return True
 
-    async def _compensate(self) -> None:
-        """Undo, in reverse order, every step whose effect may stand."""
-        self._note(logging.INFO, "🔄 Starting compensation for saga %s", self._saga.id)
-        undone = True
-        for position in reversed(range(len(self._steps))):
-            if not to.needs_compensation(self._steps[position]):
-                continue
-            step = self._definition.steps[position]
-            self._set(position, to.compensation_started(self._steps[position]))
-            self._hold(EventKind.COMPENSATION_STARTED, SagaStatus.COMPENSATING, position)
-            await self._flush()
-            self._note(logging.INFO, "↩️  Compensating step: %s", step.name, step=step.name)
-            error, _ = await self._call(step.compensation, position)
-            at = self._clock()
-            if error is None:
-                self._set(position, to.compensated(self._steps[position], at))
-                self._hold(EventKind.STEP_COMPENSATED, SagaStatus.COMPENSATING, position, at=at)
-                continue
-            undone = False
-            self._set(position, to.compensation_failed(self._steps[position], error))
-            self._hold(
-                EventKind.COMPENSATION_FAILED, SagaStatus.COMPENSATING, position, at=at, error=error
-            )
-            self._note(
-                logging.ERROR,
-                "💥 Compensation failed for step %s: %s",
-                step.name,
-                error,
-                step=step.name,
-            )
-        final = SagaStatus.FAILED if undone else SagaStatus.COMPENSATION_FAILED
-        self._hold(EventKind.SAGA_FAILED, final, finishes=True)
-        await self._flush()
-        self._note(logging.INFO, "🔄 Compensation completed for saga %s: %s", self._saga.id, final)
+    async def _run_step(self, position: int) -> bool:
+        step = self._definition.steps[position]
+        policy = self._policy(position)
+        if not await self._begin_attempt(position):
+            return self._fail(position, CANCELLED, unknown=False)
+        while True:
+            attempt = await self._attempt(step.action, position, policy.timeout)
+            at = self._rt.clock()
+            row = self._steps[position]
+            if attempt.outcome is Outcome.DONE:
+                self._set(position, to.completed(row, at))
+                self._hold(EventKind.STEP_COMPLETED, SagaStatus.PROCESSING, position, at=at)
+                self._note(logging.INFO, "✅ Step %s completed successfully", step.name, step.name)
+                return True
+            error = attempt.error or "Failed"
+            unknown = attempt.outcome is Outcome.UNKNOWN
+            if attempt.outcome is Outcome.REFUSED or row.attempts >= policy.retry.max_attempts:
+                return self._fail(position, error, unknown=unknown)
+            await self._retry_later(position, policy.retry, error, unknown=unknown)
+            if not await self._begin_attempt(position):
+                return self._fail(position, CANCELLED, unknown=False)
 
-    async def _call(self, function: StepFunction[Any], position: int) -> tuple[str | None, bool]:
-        """Call an action or compensation: (None, _) on success, else (error, outcome unknown)."""
+    async def _begin_attempt(self, position: int) -> bool:
+        """Start the next attempt, unless a cancel was requested; waits out a pending backoff."""
         row = self._steps[position]
-        call = StepCall(self._saga.id, self._saga.session_id, row.name, row.attempts, self._payload)
-        try:
-            await function(call)
-        except StepRefused as refusal:
-            return str(refusal), False
-        except Exception as error:  # any other failure leaves the outcome unknown
-            logger.exception(
-                "💥 Step %s of saga %s raised",
-                row.name,
-                self._saga.id,
-                extra={"saga_id": self._saga.id, "step": row.name},
-            )
-            return f"Unexpected error: {error}", True
-        return None, False
-
-    def _start(self, position: int) -> None:
-        at = self._clock()
-        self._set(position, to.started(self._steps[position], at))
+        if row.status == StepStatus.RUNNING and self._fresh:
+            self._fresh = False  # its first attempt was started with the saga itself
+            await self._flush()
+            return True
+        self._fresh = False
+        if row.next_attempt_at is not None:
+            await self._wait_until(row.next_attempt_at)
+        if self._cancel.is_set():
+            return False
+        before = list(self._held)
+        at = self._rt.clock()
+        self._set(position, to.started(row, at))
         self._hold(
             EventKind.STEP_STARTED,
             SagaStatus.PROCESSING,
             position,
             at=at,
             attempt=self._steps[position].attempts,
+            unless_cancelled=True,
         )
+        try:
+            await self._flush()
+        except CancelRequested:
+            self._cancel.set()
+            self._held = before
+            self._set(position, row)
+            return False
         name = self._steps[position].name
-        self._note(logging.INFO, "⚡ Executing step: %s of saga %s", name, self._saga.id, step=name)
+        self._note(logging.INFO, "⚡ Executing step: %s of saga %s", name, self._saga.id, name)
+        return True
+
+    async def _retry_later(
+        self, position: int, policy: RetryPolicy, error: str, *, unknown: bool
+    ) -> None:
+        """Record when the next attempt is due (durably), before waiting for it."""
+        row = self._steps[position]
+        at = self._rt.clock()
+        due = at + timedelta(seconds=policy.backoff(row.attempts))
+        self._set(position, to.retrying(row, error, due, unknown=unknown))
+        self._hold(
+            EventKind.STEP_RETRYING,
+            SagaStatus.PROCESSING,
+            position,
+            at=at,
+            attempt=row.attempts + 1,
+            error=error,
+        )
+        await self._flush()
+        self._note(
+            logging.WARNING, "🔁 Step %s will be retried: %s", row.name, error, step=row.name
+        )
+
+    def _fail(self, position: int, error: str, *, unknown: bool) -> bool:
+        at = self._rt.clock()
+        self._set(position, to.failed(self._steps[position], at, error, outcome_unknown=unknown))
+        self._hold(EventKind.STEP_FAILED, SagaStatus.COMPENSATING, position, at=at, error=error)
+        name = self._steps[position].name
+        self._note(logging.ERROR, "❌ Step %s failed: %s", name, error, step=name)
+        return False
+
+    # --- compensation --------------------------------------------------------------------
+
+    async def _compensate(self) -> None:
+        """Undo, in reverse order, every step whose effect may stand."""
+        self._note(logging.INFO, "🔄 Starting compensation for saga %s", self._saga.id)
+        undone = True
+        for position in reversed(range(len(self._steps))):
+            if to.needs_compensation(self._steps[position]):
+                undone = await self._compensate_step(position) and undone
+        final = SagaStatus.FAILED if undone else SagaStatus.COMPENSATION_FAILED
+        self._hold(EventKind.SAGA_FAILED, final, finishes=True)
+        await self._flush()
+        self._note(logging.INFO, "🔄 Compensation completed for saga %s: %s", self._saga.id, final)
+
+    async def _compensate_step(self, position: int) -> bool:
+        step = self._definition.steps[position]
+        policy = self._policy(position)
+        while True:
+            await self._begin_compensation(position)
+            attempt = await self._attempt(step.compensation, position, policy.compensation_timeout)
+            at = self._rt.clock()
+            row = self._steps[position]
+            if attempt.outcome is Outcome.DONE:
+                self._set(position, to.compensated(row, at))
+                self._hold(EventKind.STEP_COMPENSATED, SagaStatus.COMPENSATING, position, at=at)
+                return True
+            error = attempt.error or "Failed"
+            if row.compensation_attempts >= policy.compensation_retry.max_attempts:
+                self._set(position, to.compensation_failed(row, error))
+                self._hold(
+                    EventKind.COMPENSATION_FAILED,
+                    SagaStatus.COMPENSATING,
+                    position,
+                    at=at,
+                    error=error,
+                )
+                self._note(
+                    logging.ERROR,
+                    "💥 Compensation failed for step %s: %s",
+                    step.name,
+                    error,
+                    step=step.name,
+                )
+                return False
+            due = at + timedelta(
+                seconds=policy.compensation_retry.backoff(row.compensation_attempts)
+            )
+            self._set(position, to.compensation_retrying(row, due))
+            self._hold(
+                EventKind.COMPENSATION_RETRYING,
+                SagaStatus.COMPENSATING,
+                position,
+                at=at,
+                attempt=row.compensation_attempts + 1,
+                error=error,
+            )
+
+    async def _begin_compensation(self, position: int) -> None:
+        row = self._steps[position]
+        if row.next_attempt_at is not None:
+            await self._flush()
+            await self._wait_until(row.next_attempt_at, cancellable=False)
+        self._set(position, to.compensation_started(row))
+        self._hold(
+            EventKind.COMPENSATION_STARTED,
+            SagaStatus.COMPENSATING,
+            position,
+            attempt=self._steps[position].compensation_attempts,
+        )
+        await self._flush()
+        self._note(logging.INFO, "↩️  Compensating step: %s", row.name, step=row.name)
+
+    # --- one call ------------------------------------------------------------------------
+
+    async def _attempt(
+        self, function: StepFunction[Any], position: int, timeout: float | None
+    ) -> Attempt:
+        """Call an action or a compensation once, waiting at most `timeout` for it."""
+        row = self._steps[position]
+        attempt = row.attempts if row.compensation is None else row.compensation_attempts
+        call = StepCall(self._saga.id, self._saga.session_id, row.name, attempt, self._payload)
+        task: asyncio.Task[None] = asyncio.ensure_future(function(call))
+        try:
+            # Shielded: a timeout stops the waiting, not the participant's work half-way.
+            await asyncio.wait_for(asyncio.shield(task), timeout)
+        except asyncio.CancelledError:
+            task.cancel()
+            raise
+        except Exception:  # noqa: BLE001 - the task's own outcome is read below
+            pass
+        if not task.done():
+            self._rt.keep(task)
+            return Attempt(Outcome.UNKNOWN, f"Timed out after {timeout:g} s")
+        return self._outcome(task.exception(), row.name)
+
+    def _outcome(self, error: BaseException | None, step: str) -> Attempt:
+        if error is None:
+            return Attempt(Outcome.DONE)
+        if isinstance(error, StepRefused):
+            return Attempt(Outcome.REFUSED, str(error))
+        if isinstance(error, StepTransientError):
+            return Attempt(Outcome.TRANSIENT, str(error) or "Temporarily unavailable")
+        # Any other failure leaves the outcome unknown.
+        logger.error(
+            "💥 Step %s of saga %s raised %r",
+            step,
+            self._saga.id,
+            error,
+            exc_info=error,
+            extra={"saga_id": self._saga.id, "step": step},
+        )
+        return Attempt(Outcome.UNKNOWN, f"Unexpected error: {error}")
+
+    async def _wait_until(self, due: datetime, *, cancellable: bool = True) -> None:
+        """Sleep until `due`; a cancel request (if `cancellable`) ends the wait early."""
+        seconds = (due - self._rt.clock()).total_seconds()
+        if seconds <= 0:
+            return
+        if not cancellable:
+            await asyncio.sleep(seconds)
+            return
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._cancel.wait(), seconds)
+
+    # --- bookkeeping ---------------------------------------------------------------------
+
+    def _policy(self, position: int) -> StepPolicy:
+        return self._definition.steps[position].policy or self._rt.default_policy
 
     def _note(self, level: int, message: str, *args: object, step: str | None = None) -> None:
         logger.log(level, message, *args, extra={"saga_id": self._saga.id, "step": step})
@@ -163,21 +329,51 @@ class SagaExecution:
         attempt: int | None = None,
         error: str | None = None,
         finishes: bool = False,
+        unless_cancelled: bool = False,
     ) -> None:
         self._status = status
         self._held.append(
             Transition(
                 kind=kind,
                 saga_status=status,
-                at=at or self._clock(),
+                at=at or self._rt.clock(),
                 step=None if position is None else self._steps[position],
                 attempt=attempt,
                 error_message=error,
                 finishes_saga=finishes,
+                unless_cancelled=unless_cancelled,
             )
         )
 
     async def _flush(self) -> None:
         if self._held:
-            held, self._held = self._held, []
-            await self._log.append(self._saga.id, held)
+            held = self._held
+            await self._rt.log.append(self._saga.id, held)
+            self._held = []
+
+
+def reopening_transitions(saga: SagaRow, clock: Callable[[], datetime]) -> list[Transition]:
+    """For a redrive: every compensation left undone, reset to be tried again."""
+    if saga.status != SagaStatus.COMPENSATION_FAILED:
+        return []
+    at = clock()
+    return [
+        Transition(
+            EventKind.COMPENSATION_RETRYING,
+            SagaStatus.COMPENSATING,
+            at,
+            to.reopened(step),
+            attempt=1,
+            error_message="Retried on request",
+        )
+        for step in reversed(saga.steps)
+        if step.compensation == "FAILED"
+    ]
+
+
+def cancel_transition(saga: SagaRow, clock: Callable[[], datetime]) -> Transition | None:
+    """The cancel request's event, or None when it comes too late to change anything."""
+    last = saga.steps[-1]
+    if saga.status != SagaStatus.PROCESSING or last.status != StepStatus.PENDING:
+        return None
+    return Transition(EventKind.CANCEL_REQUESTED, SagaStatus.PROCESSING, clock())

@@ -5,13 +5,15 @@ import logging
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from datetime import UTC, datetime
+from enum import Enum
 from typing import Any, TypeVar
 
 from ..store.interfaces import SagaLog
 from ..store.records import NewSaga, SagaRow, StepRow, Transition
 from . import transitions as to
 from .definition import SagaDefinition
-from .execution import SagaExecution
+from .execution import Runtime, SagaExecution, cancel_transition, reopening_transitions
+from .policy import StepPolicy
 from .status import EventKind, SagaStatus, StepStatus
 
 logger = logging.getLogger(__name__)
@@ -20,6 +22,20 @@ P = TypeVar("P")
 
 def _same_steps(saga: SagaRow, definition: SagaDefinition[Any]) -> bool:
     return [s.name for s in saga.steps] == [s.name for s in definition.steps]
+
+
+class CancelAnswer(Enum):
+    """What became of a cancel request."""
+
+    REQUESTED = "REQUESTED"
+    ALREADY_REQUESTED = "ALREADY_REQUESTED"
+    TOO_LATE = "TOO_LATE"
+    NOT_FOUND = "NOT_FOUND"
+
+
+def _log_straggler(task: "asyncio.Task[None]") -> None:
+    if not task.cancelled() and task.exception() is not None:
+        logger.warning("An attempt that timed out ended with: %s", task.exception())
 
 
 def utc_now() -> datetime:
@@ -34,11 +50,15 @@ class Orchestrator:
         log: SagaLog,
         definitions: Iterable[SagaDefinition[Any]],
         clock: Callable[[], datetime] = utc_now,
+        default_policy: StepPolicy | None = None,
     ) -> None:
         self._log = log
         self._definitions = {d.name: d for d in definitions}
         self._clock = clock
         self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._cancels: dict[str, asyncio.Event] = {}
+        self._stragglers: set[asyncio.Task[None]] = set()
+        self._runtime = Runtime(log, clock, default_policy or StepPolicy(), self._keep)
 
     def prepare(
         self, definition: SagaDefinition[P], session_id: str, correlation_id: str, payload: P
@@ -112,9 +132,31 @@ class Orchestrator:
     def running_count(self) -> int:
         return len(self._tasks)
 
+    async def cancel(self, saga_id: str) -> CancelAnswer:
+        """Ask a saga to stop at its next step boundary and compensate; durable at once."""
+        recorded = await self._log.request_cancel(
+            saga_id, lambda saga: cancel_transition(saga, self._clock)
+        )
+        if recorded:
+            self._cancels.setdefault(saga_id, asyncio.Event()).set()
+            return CancelAnswer.REQUESTED
+        saga = await self._log.load(saga_id)
+        if saga is None:
+            return CancelAnswer.NOT_FOUND
+        return CancelAnswer.ALREADY_REQUESTED if saga.cancel_requested else CancelAnswer.TOO_LATE
+
+    async def retry(self, saga_id: str) -> bool:
+        """Redrive a saga that ended COMPENSATION_FAILED: retry only what it left undone."""
+        recorded = await self._log.reopen(
+            saga_id, lambda saga: reopening_transitions(saga, self._clock)
+        )
+        if recorded:
+            self._launch(saga_id, fresh=False)
+        return bool(recorded)
+
     async def stop(self) -> None:
         """Stop every task where it is; the log keeps their sagas for `resume_unfinished`."""
-        tasks = list(self._tasks.values())
+        tasks = [*self._tasks.values(), *self._stragglers]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
@@ -126,7 +168,17 @@ class Orchestrator:
             self._run(saga_id, fresh=fresh, known=known), name=f"saga-{saga_id}"
         )
         self._tasks[saga_id] = task
-        task.add_done_callback(lambda _: self._tasks.pop(saga_id, None))
+        task.add_done_callback(lambda _: self._forget(saga_id))
+
+    def _forget(self, saga_id: str) -> None:
+        self._tasks.pop(saga_id, None)
+        self._cancels.pop(saga_id, None)
+
+    def _keep(self, task: "asyncio.Task[None]") -> None:
+        """An attempt that timed out goes on in the background; keep it until it ends."""
+        self._stragglers.add(task)
+        task.add_done_callback(self._stragglers.discard)
+        task.add_done_callback(_log_straggler)
 
     async def _run(self, saga_id: str, *, fresh: bool, known: SagaRow | None) -> None:
         try:
@@ -143,7 +195,8 @@ class Orchestrator:
                     extra={"saga_id": saga_id},
                 )
                 return
-            execution = SagaExecution(self._log, definition, saga, self._clock, fresh=fresh)
+            cancel = self._cancels.setdefault(saga_id, asyncio.Event())
+            execution = SagaExecution(self._runtime, definition, saga, cancel, fresh=fresh)
             await execution.run()
         except asyncio.CancelledError:
             raise

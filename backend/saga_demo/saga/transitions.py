@@ -14,6 +14,17 @@ def started(step: StepRow, at: datetime) -> StepRow:
         attempts=step.attempts + 1,
         started_at=step.started_at or at,
         finished_at=None,
+        next_attempt_at=None,
+    )
+
+
+def retrying(step: StepRow, error: str, next_attempt_at: datetime, *, unknown: bool) -> StepRow:
+    """Waiting to try again: the error so far, when, and whether the outcome may have happened."""
+    return replace(
+        step,
+        error_message=error,
+        next_attempt_at=next_attempt_at,
+        outcome_unknown=step.outcome_unknown or unknown,
     )
 
 
@@ -27,29 +38,63 @@ def failed(step: StepRow, at: datetime, error: str, *, outcome_unknown: bool) ->
         status=StepStatus.FAILED,
         error_message=error,
         finished_at=at,
-        outcome_unknown=outcome_unknown,
+        outcome_unknown=step.outcome_unknown or outcome_unknown,
+        next_attempt_at=None,
     )
 
 
 def compensation_started(step: StepRow) -> StepRow:
     # A failed step keeps its status while its unknown outcome is undone.
     status = StepStatus.FAILED if step.status == StepStatus.FAILED else StepStatus.COMPENSATING
-    return replace(step, status=status, compensation=CompensationState.RUNNING)
+    return replace(
+        step,
+        status=status,
+        compensation=CompensationState.RUNNING,
+        compensation_attempts=step.compensation_attempts + 1,
+        next_attempt_at=None,
+    )
+
+
+def compensation_retrying(step: StepRow, next_attempt_at: datetime) -> StepRow:
+    return replace(step, next_attempt_at=next_attempt_at)
+
+
+def reopened(step: StepRow) -> StepRow:
+    """A compensation left undone, to be tried again from its first attempt (a redrive)."""
+    status = StepStatus.FAILED if step.status == StepStatus.FAILED else StepStatus.COMPLETED
+    error = step.error_message if step.status == StepStatus.FAILED else None
+    return replace(
+        step,
+        status=status,
+        error_message=error,
+        compensation=None,
+        compensation_attempts=0,
+        next_attempt_at=None,
+    )
 
 
 def compensated(step: StepRow, at: datetime) -> StepRow:
     status = StepStatus.FAILED if step.status == StepStatus.FAILED else StepStatus.COMPENSATED
-    return replace(step, status=status, compensation=CompensationState.DONE, finished_at=at)
-
-
-def compensation_failed(step: StepRow, error: str) -> StepRow:
-    # The effect still stands: a completed step is completed again, with what went wrong.
-    status = StepStatus.FAILED if step.status == StepStatus.FAILED else StepStatus.COMPLETED
     return replace(
         step,
         status=status,
+        compensation=CompensationState.DONE,
+        finished_at=at,
+        next_attempt_at=None,
+    )
+
+
+def compensation_failed(step: StepRow, error: str) -> StepRow:
+    # The effect still stands: a completed step is completed again, with what went wrong; a
+    # failed one keeps its own error (the event carries the compensation's).
+    if step.status == StepStatus.FAILED:
+        return replace(step, compensation=CompensationState.FAILED, next_attempt_at=None)
+    return replace(
+        step,
+        status=StepStatus.COMPLETED,
         error_message=f"Compensation failed: {error}",
         compensation=CompensationState.FAILED,
+        next_attempt_at=None,
     )
 
 

@@ -19,3 +19,11 @@ class SagaNotFound(StoreError):
 
 class Conflict(StoreError):
     """A write broke a uniqueness or integrity rule (a duplicate id, say)."""
+
+
+class CancelRequested(StoreError):
+    """The saga's cancel was requested: a transition marked `unless_cancelled` was refused."""
+
+
+class IdempotencyConflict(StoreError):
+    """The idempotency key was used before, for a different request."""

@@ -30,8 +30,19 @@ class SagaLog(Protocol):
         """Append transitions in one transaction; numbers them and applies their state."""
         ...
 
-    async def request_cancel(self, saga_id: str, transition: Transition) -> list[EventRecord]:
-        """Record a durable cancel request with its event, once; returns [] if already requested."""
+    async def request_cancel(
+        self, saga_id: str, decide: Callable[[SagaRow], Transition | None]
+    ) -> list[EventRecord]:
+        """In one transaction: `decide` sees the saga as it is and gives the cancel request's
+        event, or None if it comes too late; the request is recorded (once) with that event.
+        Returns the events recorded: [] if none (too late, already requested, unknown saga)."""
+        ...
+
+    async def reopen(
+        self, saga_id: str, decide: Callable[[SagaRow], list[Transition]]
+    ) -> list[EventRecord]:
+        """In one transaction: `decide` sees a finished saga and gives the transitions that
+        reopen it (for a redrive), or []; they are appended and the saga is unfinished again."""
         ...
 
     async def load(self, saga_id: str) -> SagaRow | None:
@@ -60,6 +71,18 @@ class OrderBook(Protocol):
         self, order: NewOrder, saga: NewSaga, transitions: Sequence[Transition]
     ) -> tuple[OrderRow, list[EventRecord]]:
         """Record the order, its saga and the saga's first transitions atomically."""
+        ...
+
+    async def create_once(
+        self,
+        order: NewOrder,
+        saga: NewSaga,
+        transitions: Sequence[Transition],
+        key: str,
+        fingerprint: str,
+    ) -> tuple[OrderRow, list[EventRecord], bool]:
+        """`create`, unless the session used the idempotency key before: then the order
+        recorded then, [] and False (`IdempotencyConflict` if its fingerprint differs)."""
         ...
 
     async def get(self, session_id: str, order_id: str) -> OrderRow | None:

@@ -17,6 +17,8 @@ class StepRow:
     finished_at: datetime | None = None
     outcome_unknown: bool = False
     compensation: str | None = None
+    compensation_attempts: int = 0
+    next_attempt_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +46,8 @@ class Transition:
     attempt: int | None = None
     error_message: str | None = None
     finishes_saga: bool = False
+    unless_cancelled: bool = False
+    """Append only if no cancel was requested (raises `CancelRequested` otherwise)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -56,7 +56,10 @@ orders = Table(
     Column("amount_cents", BigInteger, nullable=False),
     Column("saga_id", ID, nullable=False, unique=True),
     Column("created_at", TIMESTAMP, nullable=False),
+    Column("idempotency_key", String(200), nullable=True),
+    Column("request_fingerprint", String(64), nullable=True),
     UniqueConstraint("session_id", "number", name="uq_orders_session_number"),
+    UniqueConstraint("session_id", "idempotency_key", name="uq_orders_session_idempotency_key"),
 )
 
 sagas = Table(
@@ -90,6 +93,8 @@ saga_steps = Table(
     Column("finished_at", TIMESTAMP, nullable=True),
     Column("outcome_unknown", Boolean, nullable=False, server_default="0"),
     Column("compensation", STATUS, nullable=True),
+    Column("compensation_attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", TIMESTAMP, nullable=True),
 )
 
 saga_events = Table(

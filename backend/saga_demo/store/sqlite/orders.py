@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from ..errors import SessionNotFound
+from ..errors import IdempotencyConflict, SessionNotFound
 from ..records import EventRecord, NewOrder, NewSaga, OrderRow, Transition
 from .database import SqliteDatabase, WriteTx
 from .rows import ORDER_SELECT, order_from_row, timestamp
@@ -51,6 +51,34 @@ def _create(
     return created, records
 
 
+def _create_once(
+    tx: WriteTx,
+    order: NewOrder,
+    saga: NewSaga,
+    transitions: Sequence[Transition],
+    key: str,
+    fingerprint: str,
+) -> tuple[OrderRow, list[EventRecord], bool]:
+    found = tx.execute(
+        f"{ORDER_SELECT} WHERE o.session_id = ? AND o.idempotency_key = ?",
+        (order.session_id, key),
+    ).fetchone()
+    if found is not None:
+        recorded = tx.execute(
+            "SELECT request_fingerprint FROM orders WHERE session_id = ? AND idempotency_key = ?",
+            (order.session_id, key),
+        ).fetchone()
+        if recorded[0] != fingerprint:
+            raise IdempotencyConflict(key)
+        return order_from_row(found), [], False
+    created, records = _create(tx, order, saga, transitions)
+    tx.execute(
+        "UPDATE orders SET idempotency_key = ?, request_fingerprint = ? WHERE id = ?",
+        (key, fingerprint, order.id),
+    )
+    return created, records, True
+
+
 class SqliteOrderBook:
     """`OrderBook` on SQLite."""
 
@@ -61,6 +89,18 @@ class SqliteOrderBook:
         self, order: NewOrder, saga: NewSaga, transitions: Sequence[Transition]
     ) -> tuple[OrderRow, list[EventRecord]]:
         return await self._db.write(lambda tx: _create(tx, order, saga, transitions))
+
+    async def create_once(
+        self,
+        order: NewOrder,
+        saga: NewSaga,
+        transitions: Sequence[Transition],
+        key: str,
+        fingerprint: str,
+    ) -> tuple[OrderRow, list[EventRecord], bool]:
+        return await self._db.write(
+            lambda tx: _create_once(tx, order, saga, transitions, key, fingerprint)
+        )
 
     async def get(self, session_id: str, order_id: str) -> OrderRow | None:
         row = await self._db.read(

@@ -55,12 +55,13 @@ def event_from_row(row: tuple[Any, ...]) -> EventRecord:
 
 STEP_COLUMNS = (
     "position, name, status, error_message, attempts, started_at, finished_at, "
-    "outcome_unknown, compensation"
+    "outcome_unknown, compensation, compensation_attempts, next_attempt_at"
 )
 
 
 def step_from_row(row: tuple[Any, ...]) -> StepRow:
-    position, name, status, error, attempts, started, finished, unknown, compensation = row
+    position, name, status, error, attempts, started, finished, unknown, compensation = row[:9]
+    compensation_attempts, next_attempt_at = row[9:]
     return StepRow(
         position=position,
         name=name,
@@ -71,6 +72,8 @@ def step_from_row(row: tuple[Any, ...]) -> StepRow:
         finished_at=parse_timestamp(finished),
         outcome_unknown=bool(unknown),
         compensation=compensation,
+        compensation_attempts=compensation_attempts,
+        next_attempt_at=parse_timestamp(next_attempt_at),
     )
 
 
@@ -86,6 +89,8 @@ def step_values(step: StepRow) -> tuple[Any, ...]:
         timestamp(step.finished_at),
         int(step.outcome_unknown),
         step.compensation,
+        step.compensation_attempts,
+        timestamp(step.next_attempt_at),
     )
 
 

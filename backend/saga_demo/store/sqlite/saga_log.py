@@ -1,9 +1,9 @@
 """The saga log on SQLite."""
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from ..errors import SagaNotFound
+from ..errors import CancelRequested, SagaNotFound
 from ..records import EventRecord, NewSaga, SagaRow, Transition
 from .database import SqliteDatabase, WriteTx
 from .rows import (
@@ -37,7 +37,7 @@ def insert_saga(tx: WriteTx, saga: NewSaga) -> None:
         ),
     )
     tx.conn.executemany(
-        f"INSERT INTO saga_steps (saga_id, {STEP_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?)",
+        f"INSERT INTO saga_steps (saga_id, {STEP_COLUMNS}) VALUES ({', '.join('?' * 12)})",
         [(saga.id, *step_values(step)) for step in saga.steps],
     )
 
@@ -50,10 +50,11 @@ def append_transitions(
         raise ValueError("nothing to append")
     last = transitions[-1]
     finished = any(t.finishes_saga for t in transitions)
+    guarded = any(t.unless_cancelled for t in transitions)
     row = tx.execute(
         "UPDATE sagas SET last_sequence = last_sequence + ?, status = ?, updated_at = ?, "
         "finished_at = CASE WHEN ? THEN ? ELSE NULL END "
-        "WHERE id = ? AND finished_at IS NULL "
+        "WHERE id = ? AND finished_at IS NULL AND (NOT ? OR cancel_requested = 0) "
         "RETURNING session_id, correlation_id, last_sequence",
         (
             len(transitions),
@@ -62,9 +63,16 @@ def append_transitions(
             finished,
             timestamp(last.at),
             saga_id,
+            guarded,
         ),
     ).fetchone()
     if row is None:
+        cancelled = tx.execute(
+            "SELECT 1 FROM sagas WHERE id = ? AND finished_at IS NULL AND cancel_requested = 1",
+            (saga_id,),
+        ).fetchone()
+        if guarded and cancelled:
+            raise CancelRequested(saga_id)
         raise SagaNotFound(f"no unfinished saga {saga_id}")
     session_id, correlation_id, last_sequence = row
     (last_event_id,) = tx.execute(
@@ -112,7 +120,8 @@ def append_transitions(
     )
     tx.conn.executemany(
         "UPDATE saga_steps SET status = ?, error_message = ?, attempts = ?, started_at = ?, "
-        "finished_at = ?, outcome_unknown = ?, compensation = ? WHERE saga_id = ? AND position = ?",
+        "finished_at = ?, outcome_unknown = ?, compensation = ?, compensation_attempts = ?, "
+        "next_attempt_at = ? WHERE saga_id = ? AND position = ?",
         [
             (*step_values(t.step)[2:], saga_id, t.step.position)
             for t in transitions
@@ -161,14 +170,31 @@ class SqliteSagaLog:
     async def append(self, saga_id: str, transitions: Sequence[Transition]) -> list[EventRecord]:
         return await self._db.write(lambda tx: append_transitions(tx, saga_id, transitions))
 
-    async def request_cancel(self, saga_id: str, transition: Transition) -> list[EventRecord]:
+    async def request_cancel(
+        self, saga_id: str, decide: Callable[[SagaRow], Transition | None]
+    ) -> list[EventRecord]:
         def work(tx: WriteTx) -> list[EventRecord]:
-            updated = tx.execute(
-                "UPDATE sagas SET cancel_requested = 1 "
-                "WHERE id = ? AND cancel_requested = 0 AND finished_at IS NULL",
-                (saga_id,),
-            ).rowcount
-            return append_transitions(tx, saga_id, [transition]) if updated else []
+            saga = _load(tx.conn, saga_id)
+            if saga is None or saga.cancel_requested or saga.finished_at is not None:
+                return []
+            transition = decide(saga)
+            if transition is None:
+                return []
+            tx.execute("UPDATE sagas SET cancel_requested = 1 WHERE id = ?", (saga_id,))
+            return append_transitions(tx, saga_id, [transition])
+
+        return await self._db.write(work)
+
+    async def reopen(
+        self, saga_id: str, decide: Callable[[SagaRow], list[Transition]]
+    ) -> list[EventRecord]:
+        def work(tx: WriteTx) -> list[EventRecord]:
+            saga = _load(tx.conn, saga_id)
+            transitions = [] if saga is None or saga.finished_at is None else decide(saga)
+            if not transitions:
+                return []
+            tx.execute("UPDATE sagas SET finished_at = NULL WHERE id = ?", (saga_id,))
+            return append_transitions(tx, saga_id, transitions)
 
         return await self._db.write(work)
 
