@@ -78,7 +78,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await asyncio.to_thread(migrate, settings.database_url)
         bus = EventBus()
         store = open_store(settings.database_url, on_commit=bus.publish)
-        shop = Shop(store, utc_now, settings.latency_scale, bus)
+        shop = Shop(store, utc_now, settings.latency_scale, bus, settings.step_policy())
         runtime.shop = shop
         registry = SessionRegistry(shop, max_age=3600, ttl_seconds=settings.session_ttl_seconds)
         runtime.sessions = registry

@@ -1,10 +1,13 @@
 """Every setting of the product, read once from `SAGA_`-prefixed environment variables."""
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .saga.policy import RetryPolicy, StepPolicy
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 
@@ -24,6 +27,25 @@ class Settings(BaseSettings):
     log_format: Literal["text", "json"] = "text"
     frontend_dir: Path = REPOSITORY_ROOT / "frontend" / "dist"
     max_body_bytes: int = Field(default=64 * 1024, ge=1024)
+    step_timeout_seconds: float = Field(default=10.0, gt=0)
+    step_max_attempts: int = Field(default=3, ge=1, le=100)
+    compensation_max_attempts: int = Field(default=5, ge=1, le=100)
+    retry_initial_backoff_seconds: float = Field(default=0.2, ge=0)
+    retry_max_backoff_seconds: float = Field(default=5.0, ge=0)
+
+    def step_policy(self) -> StepPolicy:
+        """The default retries and timeouts of every step."""
+        retry = RetryPolicy(
+            max_attempts=self.step_max_attempts,
+            initial_backoff=self.retry_initial_backoff_seconds,
+            max_backoff=self.retry_max_backoff_seconds,
+        )
+        return StepPolicy(
+            retry=retry,
+            timeout=self.step_timeout_seconds,
+            compensation_retry=replace(retry, max_attempts=self.compensation_max_attempts),
+            compensation_timeout=self.step_timeout_seconds,
+        )
 
     @property
     def sqlite_path(self) -> Path:

@@ -1,6 +1,6 @@
 """The participants: inventory, payment and shipping, each owning its data, idempotent by key."""
 
-from .interface import Participant, Refused
+from .interface import Participant, ParticipantUnavailable, Refused
 from .inventory import InventoryService, StockReservation
 from .payment import Charge, PaymentService
 from .shipping import Shipment, ShippingService
@@ -9,6 +9,7 @@ __all__ = [
     "Charge",
     "InventoryService",
     "Participant",
+    "ParticipantUnavailable",
     "PaymentService",
     "Refused",
     "Shipment",

@@ -9,13 +9,14 @@ from dataclasses import asdict, dataclass
 from ..participants import (
     Charge,
     InventoryService,
+    ParticipantUnavailable,
     PaymentService,
     Refused,
     Shipment,
     ShippingService,
     StockReservation,
 )
-from ..saga import SagaDefinition, Step, StepCall, StepRefused
+from ..saga import SagaDefinition, Step, StepCall, StepRefused, StepTransientError
 from .money import from_cents
 
 logger = logging.getLogger(__name__)
@@ -168,11 +169,14 @@ class OrderSteps:
 
 
 async def _refusals_end_the_step(operation: Awaitable[None]) -> None:
-    """A participant's refusal is the step's business refusal, never retried."""
+    """A participant's refusal is the step's business refusal, never retried; a participant
+    that is unavailable makes the attempt fail transiently, to be retried."""
     try:
         await operation
     except Refused as refusal:
         raise StepRefused(str(refusal)) from refusal
+    except ParticipantUnavailable as unavailable:
+        raise StepTransientError(str(unavailable)) from unavailable
 
 
 def order_saga(steps: OrderSteps) -> SagaDefinition[OrderPayload]:

@@ -1,5 +1,7 @@
 """The application functions: everything the REST shim and GraphQL do goes through here."""
 
+import hashlib
+import json
 import logging
 import secrets
 import uuid
@@ -10,8 +12,9 @@ from decimal import Decimal
 from ..events import streams
 from ..events.bus import EventBus
 from ..participants import InventoryService, PaymentService, ShippingService
-from ..saga import Orchestrator, SagaDefinition, SagaStatus
+from ..saga import CancelAnswer, Orchestrator, SagaDefinition, SagaStatus, StepPolicy
 from ..store import Store
+from ..store.errors import SagaNotFound
 from ..store.records import EventRecord, NewOrder, SagaRow
 from .money import from_cents, to_cents
 from .order_saga import OrderPayload, OrderSteps, order_saga
@@ -19,6 +22,12 @@ from .orders import Order, OrderRequest
 from .seed import INITIAL_BALANCES_CENTS, INITIAL_STOCK
 
 logger = logging.getLogger(__name__)
+
+
+def _fingerprint(payload: OrderPayload) -> str:
+    """What makes two requests the same order, whatever their order id."""
+    fields = (payload.user_id, payload.product_id, payload.quantity, payload.amount_cents)
+    return hashlib.sha256(json.dumps(fields).encode()).hexdigest()
 
 
 def _ends_saga(event: EventRecord) -> bool:
@@ -34,6 +43,7 @@ class Shop:
         clock: Callable[[], datetime],
         latency_scale: float,
         bus: EventBus | None = None,
+        policy: StepPolicy | None = None,
     ) -> None:
         """`bus` must be the one the store publishes its commits to, for the `watch_` calls."""
         self._store = store
@@ -46,7 +56,7 @@ class Shop:
             latency_scale,
         )
         self.definition: SagaDefinition[OrderPayload] = order_saga(steps)
-        self.orchestrator = Orchestrator(store.log, [self.definition], clock)
+        self.orchestrator = Orchestrator(store.log, [self.definition], clock, policy)
 
     async def open_session(self) -> str:
         """A new session, seeded with the original demo's stock and balances."""
@@ -60,8 +70,14 @@ class Shop:
         """Mark the session as used now; False if it does not exist (any more)."""
         return await self._store.sessions.touch(session_id, self._clock())
 
-    async def place_order(self, session_id: str, request: OrderRequest) -> tuple[Order, SagaRow]:
-        """Record the order with its saga, start the saga, and return both as recorded."""
+    async def place_order(
+        self, session_id: str, request: OrderRequest, idempotency_key: str | None = None
+    ) -> tuple[Order, SagaRow]:
+        """Record the order with its saga, start the saga, and return both as recorded.
+
+        With an idempotency key the session used before for the same request, nothing new
+        happens: the order recorded then is returned, with its saga as it is now.
+        `IdempotencyConflict` if the key was used for a different request."""
         order_id = str(uuid.uuid4())
         payload = OrderPayload(
             session_id=session_id,
@@ -83,7 +99,17 @@ class Shop:
             amount_cents=payload.amount_cents,
             created_at=saga.created_at,
         )
-        row, _ = await self._store.orders.create(new_order, saga, transitions)
+        if idempotency_key is None:
+            row, _ = await self._store.orders.create(new_order, saga, transitions)
+        else:
+            row, _, created = await self._store.orders.create_once(
+                new_order, saga, transitions, idempotency_key, _fingerprint(payload)
+            )
+            if not created:
+                existing = await self._store.log.load(row.saga_id)
+                if existing is None:
+                    raise SagaNotFound(row.saga_id)
+                return Order.from_row(row), existing
         recorded = self.orchestrator.recorded(saga, transitions)
         logger.info(
             "🚀 Starting saga %s for order %s",
@@ -93,6 +119,19 @@ class Shop:
         )
         self.orchestrator.start(saga.id, recorded)
         return Order.from_row(row), recorded
+
+    async def cancel_saga(self, session_id: str, saga_id: str) -> CancelAnswer:
+        """Ask one of the session's sagas to stop at its next step and compensate."""
+        if await self.saga(session_id, saga_id) is None:
+            return CancelAnswer.NOT_FOUND
+        return await self.orchestrator.cancel(saga_id)
+
+    async def retry_saga(self, session_id: str, saga_id: str) -> bool | None:
+        """Retry the compensations one of the session's sagas left undone; None if unknown,
+        False if it has nothing left undone."""
+        if await self.saga(session_id, saga_id) is None:
+            return None
+        return await self.orchestrator.retry(saga_id)
 
     async def wait_for_saga(self, saga_id: str, timeout: float) -> None:
         """Wait until the saga is terminal here, or the timeout passes."""

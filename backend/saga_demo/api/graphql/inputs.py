@@ -30,7 +30,8 @@ class CreateOrderInput:
         description="Above 0, at most 1,000,000,000, at most two decimals."
     )
     idempotency_key: str | None = strawberry.field(
-        default=None, description="Not supported yet: coming with idempotent orders."
+        default=None,
+        description="The same key in the same session gives the same order, and one saga.",
     )
     faults: list[FaultInput] | None = strawberry.field(
         default=None, description="Not supported yet: coming with fault injection."
@@ -55,9 +56,9 @@ class CreateOrderInput:
             )
         if amount != amount.quantize(Decimal("0.01")):
             raise BadUserInput("amount must have at most two decimals", field="input.amount")
-        if self.idempotency_key is not None:
-            raise NotImplementedYet(
-                "idempotencyKey is not supported yet", field="input.idempotencyKey"
+        if self.idempotency_key is not None and not 1 <= len(self.idempotency_key) <= 200:
+            raise BadUserInput(
+                "idempotencyKey must be 1 to 200 characters", field="input.idempotencyKey"
             )
         if self.faults:
             raise NotImplementedYet("faults are not supported yet", field="input.faults")

@@ -3,16 +3,19 @@
 import strawberry
 from strawberry.types import Info
 
-from ...store.errors import SessionBusy
+from ...saga import CancelAnswer
+from ...store.errors import IdempotencyConflict, SessionBusy
 from .context import Context
-from .errors import Conflict, NotFound, NotImplementedYet
+from .errors import Conflict, NotFound
 from .inputs import CreateOrderInput
 from .types import CreateOrderPayload, OrderType, ResetPayload, SagaType
 
 
-async def _session_saga(info: Info[Context, None], saga_id: strawberry.ID) -> None:
-    if await info.context.shop.saga(info.context.session_id, str(saga_id)) is None:
+async def _current_saga(info: Info[Context, None], saga_id: strawberry.ID) -> SagaType:
+    saga = await info.context.shop.saga(info.context.session_id, str(saga_id))
+    if saga is None:
         raise NotFound("Saga not found", field="sagaId")
+    return SagaType.from_domain(saga)
 
 
 @strawberry.type
@@ -22,9 +25,15 @@ class Mutation:
         self, info: Info[Context, None], input: CreateOrderInput
     ) -> CreateOrderPayload:
         """Record the order and its saga, and answer at once: the saga runs on."""
-        order, saga = await info.context.shop.place_order(
-            info.context.session_id, input.to_request()
-        )
+        try:
+            order, saga = await info.context.shop.place_order(
+                info.context.session_id, input.to_request(), input.idempotency_key
+            )
+        except IdempotencyConflict as conflict:
+            raise Conflict(
+                "idempotencyKey was used before for a different order",
+                field="input.idempotencyKey",
+            ) from conflict
         return CreateOrderPayload(
             order=OrderType.from_domain(order), saga=SagaType.from_domain(saga)
         )
@@ -47,12 +56,24 @@ class Mutation:
 
     @strawberry.mutation
     async def retry_saga(self, info: Info[Context, None], saga_id: strawberry.ID) -> SagaType:
-        """Retry the compensations a saga left undone (not supported yet)."""
-        await _session_saga(info, saga_id)
-        raise NotImplementedYet("retrySaga is not supported yet", field="sagaId")
+        """Retry only the compensations a COMPENSATION_FAILED saga left undone."""
+        retried = await info.context.shop.retry_saga(info.context.session_id, str(saga_id))
+        if retried is None:
+            raise NotFound("Saga not found", field="sagaId")
+        if not retried:
+            raise Conflict("The saga has no compensation left undone", field="sagaId")
+        return await _current_saga(info, saga_id)
 
     @strawberry.mutation
     async def cancel_saga(self, info: Info[Context, None], saga_id: strawberry.ID) -> SagaType:
-        """Ask a running saga to stop at its next step and compensate (not supported yet)."""
-        await _session_saga(info, saga_id)
-        raise NotImplementedYet("cancelSaga is not supported yet", field="sagaId")
+        """Ask a running saga to stop at its next step boundary and compensate what it did."""
+        answer = await info.context.shop.cancel_saga(info.context.session_id, str(saga_id))
+        if answer is CancelAnswer.NOT_FOUND:
+            raise NotFound("Saga not found", field="sagaId")
+        if answer is CancelAnswer.TOO_LATE:
+            raise Conflict(
+                "Too late to cancel: the saga is compensating, finished, or past its last "
+                "step's start; nothing was changed",
+                field="sagaId",
+            )
+        return await _current_saga(info, saga_id)

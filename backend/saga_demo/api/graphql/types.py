@@ -43,6 +43,10 @@ class SagaStepType:
     compensation: CompensationState | None = strawberry.field(
         description="Where undoing this step is, once it has begun (null before)."
     )
+    compensation_attempts: int
+    next_attempt_at: datetime | None = strawberry.field(
+        description="When the next attempt (of the step or of its compensation) is due."
+    )
 
     @classmethod
     def from_domain(cls, row: StepRow) -> "SagaStepType":
@@ -54,6 +58,8 @@ class SagaStepType:
             started_at=row.started_at,
             finished_at=row.finished_at,
             compensation=CompensationState(row.compensation) if row.compensation else None,
+            compensation_attempts=row.compensation_attempts,
+            next_attempt_at=row.next_attempt_at,
         )
 
 
@@ -111,6 +117,7 @@ class SagaType:
     order_id: strawberry.ID
     status: SagaStatus
     steps: list[SagaStepType]
+    cancel_requested: bool
     created_at: datetime
     updated_at: datetime
     finished_at: datetime | None
@@ -122,6 +129,7 @@ class SagaType:
             order_id=strawberry.ID(saga.correlation_id),
             status=SagaStatus(saga.status),
             steps=[SagaStepType.from_domain(step) for step in saga.steps],
+            cancel_requested=saga.cancel_requested,
             created_at=saga.created_at,
             updated_at=saga.updated_at,
             finished_at=saga.finished_at,

@@ -2,11 +2,12 @@
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, HTTPException, Request, status
+from fastapi import APIRouter, Depends, Header, HTTPException, Request, status
 
+from ...saga import CancelAnswer
 from ...shop.orders import Order, OrderRequest
 from ...shop.service import Shop
-from ...store.errors import SessionBusy
+from ...store.errors import IdempotencyConflict, SessionBusy
 from ...store.records import SagaRow
 from ..sessions import SessionDep
 from .schemas import (
@@ -62,12 +63,30 @@ def _not_found(what: str) -> HTTPException:
     summary="Create a new order and run its saga",
 )
 async def create_order(
-    body: CreateOrderRequest, session_id: SessionDep, shop: ShopDep, request: Request
+    body: CreateOrderRequest,
+    session_id: SessionDep,
+    shop: ShopDep,
+    request: Request,
+    idempotency_key: Annotated[
+        str | None,
+        Header(
+            min_length=1,
+            max_length=200,
+            description="The same key in the same session gives the same order, and one saga.",
+        ),
+    ] = None,
 ) -> CreateOrderResponse:
     """Answers once the saga has finished, or with its current state after the REST wait."""
-    order, saga = await shop.place_order(
-        session_id, OrderRequest(body.user_id, body.product_id, body.quantity, body.amount)
-    )
+    try:
+        order, saga = await shop.place_order(
+            session_id,
+            OrderRequest(body.user_id, body.product_id, body.quantity, body.amount),
+            idempotency_key,
+        )
+    except IdempotencyConflict as conflict:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT, "Idempotency-Key was used before for a different order."
+        ) from conflict
     await shop.wait_for_saga(saga.id, request.app.state.settings.rest_wait_seconds)
     saga = await shop.saga(session_id, saga.id) or saga
     return CreateOrderResponse(
@@ -100,12 +119,54 @@ async def get_order(order_id: str, session_id: SessionDep, shop: ShopDep) -> Ord
     responses={404: {"model": ErrorResponse, "description": "Saga not found"}},
 )
 async def get_saga(saga_id: str, session_id: SessionDep, shop: ShopDep) -> SagaResponse:
-    saga = await shop.saga(session_id, saga_id)
-    if saga is None:
-        raise _not_found("Saga")
+    return _saga(await _existing_saga(shop, session_id, saga_id))
+
+
+def _saga(saga: SagaRow) -> SagaResponse:
     return SagaResponse(
         id=saga.id, order_id=saga.correlation_id, steps=_steps(saga), status=saga.status.lower()
     )
+
+
+@router.post(
+    "/sagas/{saga_id}/retry",
+    tags=["Saga Transactions"],
+    summary="Retry the compensations a saga left undone",
+    responses={404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}},
+)
+async def retry_saga(saga_id: str, session_id: SessionDep, shop: ShopDep) -> SagaResponse:
+    retried = await shop.retry_saga(session_id, saga_id)
+    if retried is None:
+        raise _not_found("Saga")
+    if not retried:
+        raise HTTPException(status.HTTP_409_CONFLICT, "The saga has no compensation left undone.")
+    return _saga(await _existing_saga(shop, session_id, saga_id))
+
+
+@router.post(
+    "/sagas/{saga_id}/cancel",
+    tags=["Saga Transactions"],
+    summary="Ask a running saga to stop at its next step and compensate",
+    responses={404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}},
+)
+async def cancel_saga(saga_id: str, session_id: SessionDep, shop: ShopDep) -> SagaResponse:
+    answer = await shop.cancel_saga(session_id, saga_id)
+    if answer is CancelAnswer.NOT_FOUND:
+        raise _not_found("Saga")
+    if answer is CancelAnswer.TOO_LATE:
+        raise HTTPException(
+            status.HTTP_409_CONFLICT,
+            "Too late to cancel: the saga is compensating, finished, or past its last step's "
+            "start; nothing was changed.",
+        )
+    return _saga(await _existing_saga(shop, session_id, saga_id))
+
+
+async def _existing_saga(shop: Shop, session_id: str, saga_id: str) -> SagaRow:
+    saga = await shop.saga(session_id, saga_id)
+    if saga is None:
+        raise _not_found("Saga")
+    return saga
 
 
 @router.get("/inventory", tags=["Session Info"], summary="Get current inventory levels")
