@@ -111,7 +111,9 @@ class SagaExecution:
             if attempt.outcome is Outcome.DONE:
                 self._set(position, to.completed(row, at))
                 self._hold(EventKind.STEP_COMPLETED, SagaStatus.PROCESSING, position, at=at)
-                self._note(logging.INFO, "✅ Step %s completed successfully", step.name, step.name)
+                self._note(
+                    logging.INFO, "✅ Step %s completed successfully", step.name, step=step.name
+                )
                 return True
             error = attempt.error or "Failed"
             unknown = attempt.outcome is Outcome.UNKNOWN
@@ -152,7 +154,7 @@ class SagaExecution:
             self._set(position, row)
             return False
         name = self._steps[position].name
-        self._note(logging.INFO, "⚡ Executing step: %s of saga %s", name, self._saga.id, name)
+        self._note(logging.INFO, "⚡ Executing step: %s of saga %s", name, self._saga.id, step=name)
         return True
 
     async def _retry_later(
