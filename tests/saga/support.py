@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from typing import Literal
 
 from saga_demo.saga import (
+    EventKind,
     Orchestrator,
     RetryPolicy,
     SagaDefinition,
@@ -20,9 +21,15 @@ from saga_demo.saga import (
 from saga_demo.saga.definition import StepFunction
 from saga_demo.store import Store
 from saga_demo.store.records import EventRecord, NewOrder, NewSaga, SagaRow, Transition
+from tests.support.waiting import eventually
 
 DEADLINE = 5.0
 """Seconds any wait in these tests may take before the test fails instead of hanging."""
+
+
+def now() -> datetime:
+    return datetime.now(UTC)
+
 
 CallKind = Literal["action", "compensation"]
 
@@ -53,23 +60,54 @@ class Call:
     kind: CallKind
     step: str
     call: StepCall[Order]
+    at: datetime = field(default_factory=now)
+    """When the call was made."""
 
 
 class Hold:
-    """Holds the first call that reaches it until released; later calls pass straight through."""
+    """Holds the first call that reaches it (every call, if `every`) until released; later calls
+    pass straight through. Counts the calls it let go on and those cancelled while held."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, every: bool = False) -> None:
+        self.every = every
         self.entered = asyncio.Event()
         self.released = asyncio.Event()
+        self.held = 0
+        """Calls that were held (the released and cancelled ones included)."""
+        self.went_on = 0
+        """Held calls that went on once released."""
+        self.cancelled = 0
+        """Held calls cancelled before they were released."""
+        self.left = asyncio.Event()
+        """Set once any held call has gone on or been cancelled."""
 
     async def pass_through(self) -> None:
-        if self.entered.is_set():
+        if self.entered.is_set() and not self.every:
             return
         self.entered.set()
-        await self.released.wait()
+        self.held += 1
+        try:
+            await self.released.wait()
+        except asyncio.CancelledError:
+            self.cancelled += 1
+            raise
+        finally:
+            self.left.set()
+        self.went_on += 1
 
-    async def reached(self) -> None:
+    async def reached(self, times: int = 1) -> None:
+        """Wait until `times` calls have been held."""
         await asyncio.wait_for(self.entered.wait(), DEADLINE)
+
+        async def enough() -> bool | None:
+            return True if self.held >= times else None
+
+        await eventually(enough, timeout=DEADLINE, what=f"{times} held calls")
+
+    @property
+    def pending(self) -> int:
+        """Held calls still waiting for the release."""
+        return self.held - self.went_on - self.cancelled
 
 
 # One attempt each, no timeout: what happens once a policy's retries are spent.
@@ -86,12 +124,15 @@ class Participant:
     """Steps whose actions and compensations record every call and do what they are told.
 
     `refusals[step]` makes the step's action refuse (a business answer); `errors[(kind, step)]`
-    makes that function raise it (an unknown outcome); `holds[(kind, step)]` parks a call there.
+    makes that function raise it (an unknown outcome, or a `StepTransientError`) on every call;
+    `failures[(kind, step)]` are raised one per call, in order, by the next calls only;
+    `holds[(kind, step)]` parks a call there.
     """
 
     calls: list[Call] = field(default_factory=list)
     refusals: dict[str, str] = field(default_factory=dict)
     errors: dict[tuple[CallKind, str], Exception] = field(default_factory=dict)
+    failures: dict[tuple[CallKind, str], list[Exception]] = field(default_factory=dict)
     holds: dict[tuple[CallKind, str], Hold] = field(default_factory=dict)
 
     def definition(
@@ -112,13 +153,17 @@ class Participant:
             decode=decode,
         )
 
-    def hold(self, kind: CallKind, step: str) -> Hold:
-        self.holds[kind, step] = hold = Hold()
+    def hold(self, kind: CallKind, step: str, *, every: bool = False) -> Hold:
+        self.holds[kind, step] = hold = Hold(every=every)
         return hold
 
     def made(self, kind: CallKind | None = None) -> list[tuple[CallKind, str]]:
         """The calls made so far, in order, as (kind, step); only of one kind if given."""
         return [(c.kind, c.step) for c in self.calls if kind is None or c.kind == kind]
+
+    def calls_of(self, kind: CallKind, step: str) -> list[Call]:
+        """The calls made so far of one function of one step, in order."""
+        return [c for c in self.calls if (c.kind, c.step) == (kind, step)]
 
     def _function(self, kind: CallKind, step: str) -> StepFunction[Order]:
         async def function(call: StepCall[Order]) -> None:
@@ -128,15 +173,14 @@ class Participant:
                 await hold.pass_through()
             if kind == "action" and step in self.refusals:
                 raise StepRefused(self.refusals[step])
+            pending = self.failures.get((kind, step))
+            if pending:
+                raise pending.pop(0)
             error = self.errors.get((kind, step))
             if error is not None:
                 raise error
 
         return function
-
-
-def now() -> datetime:
-    return datetime.now(UTC)
 
 
 @dataclass
@@ -209,6 +253,29 @@ def event_lines(
 
 def kinds(events: Sequence[EventRecord]) -> list[tuple[str, str | None]]:
     return [(e.kind, e.step) for e in events]
+
+
+def retry_policy(max_attempts: int = 3, backoff: float = 0.01) -> RetryPolicy:
+    """Retries after a fixed backoff, without jitter: tiny by default, to keep tests fast."""
+    return RetryPolicy(
+        max_attempts=max_attempts,
+        initial_backoff=backoff,
+        multiplier=1,
+        max_backoff=backoff,
+        jitter=0,
+    )
+
+
+async def logged(harness: Harness, saga_id: str, kind: EventKind, step: str) -> EventRecord:
+    """Wait until the saga's log holds an event of that kind for that step; the last such."""
+
+    async def probe() -> EventRecord | None:
+        found = [
+            e for e in await harness.store.log.events(saga_id) if (e.kind, e.step) == (kind, step)
+        ]
+        return found[-1] if found else None
+
+    return await eventually(probe, timeout=DEADLINE, what=f"{kind} of {step} in the log")
 
 
 def assert_log_consistent(saga: SagaRow, events: Sequence[EventRecord]) -> None:

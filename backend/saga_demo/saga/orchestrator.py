@@ -138,7 +138,9 @@ class Orchestrator:
             saga_id, lambda saga: cancel_transition(saga, self._clock)
         )
         if recorded:
-            self._cancels.setdefault(saga_id, asyncio.Event()).set()
+            running = self._cancels.get(saga_id)
+            if running is not None:
+                running.set()  # wakes a step waiting out its backoff
             return CancelAnswer.REQUESTED
         saga = await self._log.load(saga_id)
         if saga is None:
@@ -162,17 +164,21 @@ class Orchestrator:
         await asyncio.gather(*tasks, return_exceptions=True)
 
     def _launch(self, saga_id: str, *, fresh: bool, known: SagaRow | None = None) -> None:
-        if saga_id in self._tasks:
+        running = self._tasks.get(saga_id)
+        # A task that has ended may not be forgotten yet (its callback runs a turn later).
+        if running is not None and not running.done():
             return
+        self._cancels[saga_id] = asyncio.Event()
         task = asyncio.create_task(
             self._run(saga_id, fresh=fresh, known=known), name=f"saga-{saga_id}"
         )
         self._tasks[saga_id] = task
-        task.add_done_callback(lambda _: self._forget(saga_id))
+        task.add_done_callback(lambda ended: self._forget(saga_id, ended))
 
-    def _forget(self, saga_id: str) -> None:
-        self._tasks.pop(saga_id, None)
-        self._cancels.pop(saga_id, None)
+    def _forget(self, saga_id: str, task: "asyncio.Task[None]") -> None:
+        if self._tasks.get(saga_id) is task:
+            del self._tasks[saga_id]
+            self._cancels.pop(saga_id, None)
 
     def _keep(self, task: "asyncio.Task[None]") -> None:
         """An attempt that timed out goes on in the background; keep it until it ends."""
@@ -195,7 +201,7 @@ class Orchestrator:
                     extra={"saga_id": saga_id},
                 )
                 return
-            cancel = self._cancels.setdefault(saga_id, asyncio.Event())
+            cancel = self._cancels[saga_id]
             execution = SagaExecution(self._runtime, definition, saga, cancel, fresh=fresh)
             await execution.run()
         except asyncio.CancelledError:

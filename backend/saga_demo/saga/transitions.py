@@ -29,7 +29,15 @@ def retrying(step: StepRow, error: str, next_attempt_at: datetime, *, unknown: b
 
 
 def completed(step: StepRow, at: datetime) -> StepRow:
-    return replace(step, status=StepStatus.COMPLETED, error_message=None, finished_at=at)
+    # Whatever earlier attempts left unknown, this one's answer says the effect stands.
+    return replace(
+        step,
+        status=StepStatus.COMPLETED,
+        error_message=None,
+        finished_at=at,
+        outcome_unknown=False,
+        next_attempt_at=None,
+    )
 
 
 def failed(step: StepRow, at: datetime, error: str, *, outcome_unknown: bool) -> StepRow:
