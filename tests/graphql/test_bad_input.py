@@ -155,8 +155,9 @@ BAD_INPUTS = {
     "userId over 64 characters": bad_order("input.userId", userId="u" * 65),
     "productId over 64 characters": bad_order("input.productId", productId="p" * 65),
     "userId empty": bad_order("input.userId", userId=""),
-    "idempotencyKey (not yet)": bad_order(
-        "input.idempotencyKey", "NOT_IMPLEMENTED", idempotencyKey="key-1"
+    "idempotencyKey empty": bad_order("input.idempotencyKey", idempotencyKey=""),
+    "idempotencyKey over 200 characters": bad_order(
+        "input.idempotencyKey", idempotencyKey="k" * 201
     ),
     "faults (not yet)": bad_order(
         "input.faults", "NOT_IMPLEMENTED", faults=[{"step": "ship_order", "kind": "FAIL"}]

@@ -287,7 +287,7 @@ async def test_retry_and_cancel_answer_not_found_for_another_sessions_saga(
 
 
 @pytest.mark.parametrize("mutation", MUTATIONS.values(), ids=MUTATIONS.keys())
-async def test_retry_and_cancel_answer_not_implemented_for_a_saga_of_the_session(
+async def test_retry_and_cancel_of_a_failed_saga_change_nothing_and_say_why(
     site: Site, mutation: str
 ) -> None:
     alice = await site.visitor()
@@ -295,7 +295,8 @@ async def test_retry_and_cancel_answer_not_implemented_for_a_saga_of_the_session
 
     errors = await alice.errors(mutation, {"id": created["saga"]["id"]})
 
-    assert errors[0]["extensions"] == {"code": "NOT_IMPLEMENTED", "field": "sagaId"}
+    # Nothing left undone to retry; too late to cancel: both a CONFLICT about the saga.
+    assert errors[0]["extensions"] == {"code": "CONFLICT", "field": "sagaId"}
 
 
 async def test_ping_answers_pong(site: Site) -> None:
