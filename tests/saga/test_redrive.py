@@ -161,18 +161,20 @@ async def test_retry_redrives_only_the_compensation_left_undone_and_the_saga_end
     assert all(s.compensation == CompensationState.DONE for s in redriven.steps[:3])
     reserve = redriven.steps[1]
     assert reserve.error_message is None
-    assert reserve.compensation_attempts == 1  # a redrive starts the policy over
+    # A redrive starts the policy over; the attempts count on (fault plans count them).
+    assert (reserve.compensation_attempts, reserve.compensation_retry_from) == (4, 3)
     # Only the undone compensation is called again, with the same key; no action runs.
     assert participant.made()[called:] == [("compensation", "reserve")]
     assert participant.calls[-1].call.key == OperationKey(stuck.id, "reserve")
     assert event_lines(events[before:]) == [
-        (EventKind.COMPENSATION_RETRYING, "reserve", StepStatus.COMPLETED, COMPENSATING, 1),
+        # Attempts count on across the redrive: this is the fourth.
+        (EventKind.COMPENSATION_RETRYING, "reserve", StepStatus.COMPLETED, COMPENSATING, 4),
         (
             EventKind.COMPENSATION_STARTED,
             "reserve",
             StepStatus.COMPENSATING,
             COMPENSATING,
-            1,
+            4,
         ),
         (EventKind.STEP_COMPENSATED, "reserve", StepStatus.COMPENSATED, COMPENSATING, None),
         (EventKind.SAGA_FAILED, None, None, SagaStatus.FAILED, None),
@@ -263,7 +265,8 @@ async def test_a_redrive_that_fails_again_ends_compensation_failed_and_can_be_re
     assert again.status == SagaStatus.COMPENSATION_FAILED
     assert again.finished_at is not None
     reserve = again.steps[1]
-    assert (reserve.compensation, reserve.compensation_attempts) == (CompensationState.FAILED, 3)
+    assert (reserve.compensation, reserve.compensation_attempts) == (CompensationState.FAILED, 6)
+    assert reserve.compensation_retry_from == 3
     assert len(participant.calls_of("compensation", "reserve")) == 6
     assert len(participant.calls_of("compensation", "validate")) == 1
 

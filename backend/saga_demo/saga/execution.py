@@ -213,7 +213,8 @@ class SagaExecution:
                 self._hold(EventKind.STEP_COMPENSATED, SagaStatus.COMPENSATING, position, at=at)
                 return True
             error = attempt.error or "Failed"
-            if row.compensation_attempts >= policy.compensation_retry.max_attempts:
+            this_round = row.compensation_attempts - row.compensation_retry_from
+            if this_round >= policy.compensation_retry.max_attempts:
                 self._set(position, to.compensation_failed(row, error))
                 self._hold(
                     EventKind.COMPENSATION_FAILED,
@@ -230,9 +231,7 @@ class SagaExecution:
                     step=step.name,
                 )
                 return False
-            due = at + timedelta(
-                seconds=policy.compensation_retry.backoff(row.compensation_attempts)
-            )
+            due = at + timedelta(seconds=policy.compensation_retry.backoff(this_round))
             self._set(position, to.compensation_retrying(row, due))
             self._hold(
                 EventKind.COMPENSATION_RETRYING,
@@ -365,7 +364,7 @@ def reopening_transitions(saga: SagaRow, clock: Callable[[], datetime]) -> list[
             SagaStatus.COMPENSATING,
             at,
             to.reopened(step),
-            attempt=1,
+            attempt=step.compensation_attempts + 1,
             error_message="Retried on request",
         )
         for step in reversed(saga.steps)

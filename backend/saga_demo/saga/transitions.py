@@ -76,7 +76,7 @@ def reopened(step: StepRow) -> StepRow:
         status=status,
         error_message=error,
         compensation=None,
-        compensation_attempts=0,
+        compensation_retry_from=step.compensation_attempts,
         next_attempt_at=None,
     )
 

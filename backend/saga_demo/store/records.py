@@ -18,6 +18,8 @@ class StepRow:
     outcome_unknown: bool = False
     compensation: str | None = None
     compensation_attempts: int = 0
+    compensation_retry_from: int = 0
+    """Compensation attempts made before the latest redrive (its attempts count from there)."""
     next_attempt_at: datetime | None = None
 
 

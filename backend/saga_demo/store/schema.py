@@ -94,6 +94,7 @@ saga_steps = Table(
     Column("outcome_unknown", Boolean, nullable=False, server_default="0"),
     Column("compensation", STATUS, nullable=True),
     Column("compensation_attempts", Integer, nullable=False, server_default="0"),
+    Column("compensation_retry_from", Integer, nullable=False, server_default="0"),
     Column("next_attempt_at", TIMESTAMP, nullable=True),
 )
 

@@ -55,13 +55,14 @@ def event_from_row(row: tuple[Any, ...]) -> EventRecord:
 
 STEP_COLUMNS = (
     "position, name, status, error_message, attempts, started_at, finished_at, "
-    "outcome_unknown, compensation, compensation_attempts, next_attempt_at"
+    "outcome_unknown, compensation, compensation_attempts, compensation_retry_from, "
+    "next_attempt_at"
 )
 
 
 def step_from_row(row: tuple[Any, ...]) -> StepRow:
     position, name, status, error, attempts, started, finished, unknown, compensation = row[:9]
-    compensation_attempts, next_attempt_at = row[9:]
+    compensation_attempts, compensation_retry_from, next_attempt_at = row[9:]
     return StepRow(
         position=position,
         name=name,
@@ -73,6 +74,7 @@ def step_from_row(row: tuple[Any, ...]) -> StepRow:
         outcome_unknown=bool(unknown),
         compensation=compensation,
         compensation_attempts=compensation_attempts,
+        compensation_retry_from=compensation_retry_from,
         next_attempt_at=parse_timestamp(next_attempt_at),
     )
 
@@ -90,6 +92,7 @@ def step_values(step: StepRow) -> tuple[Any, ...]:
         int(step.outcome_unknown),
         step.compensation,
         step.compensation_attempts,
+        step.compensation_retry_from,
         timestamp(step.next_attempt_at),
     )
 

@@ -37,7 +37,7 @@ def insert_saga(tx: WriteTx, saga: NewSaga) -> None:
         ),
     )
     tx.conn.executemany(
-        f"INSERT INTO saga_steps (saga_id, {STEP_COLUMNS}) VALUES ({', '.join('?' * 12)})",
+        f"INSERT INTO saga_steps (saga_id, {STEP_COLUMNS}) VALUES ({', '.join('?' * 13)})",
         [(saga.id, *step_values(step)) for step in saga.steps],
     )
 
@@ -121,7 +121,7 @@ def append_transitions(
     tx.conn.executemany(
         "UPDATE saga_steps SET status = ?, error_message = ?, attempts = ?, started_at = ?, "
         "finished_at = ?, outcome_unknown = ?, compensation = ?, compensation_attempts = ?, "
-        "next_attempt_at = ? WHERE saga_id = ? AND position = ?",
+        "compensation_retry_from = ?, next_attempt_at = ? WHERE saga_id = ? AND position = ?",
         [
             (*step_values(t.step)[2:], saga_id, t.step.position)
             for t in transitions
