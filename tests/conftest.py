@@ -25,6 +25,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
 
 
 @pytest.fixture(scope="session")
+def faulty_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """A server whose steps time out after 0.3 s and retry after 20 to 50 ms: faults play fast."""
+    yield from _serve(
+        tmp_path_factory,
+        "faulty-server",
+        SAGA_STEP_TIMEOUT_SECONDS="0.3",
+        SAGA_RETRY_INITIAL_BACKOFF_SECONDS="0.02",
+        SAGA_RETRY_MAX_BACKOFF_SECONDS="0.05",
+    )
+
+
+@pytest.fixture(scope="session")
 def slow_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
     """A server with the original demo's latency (100/100/100/200 ms per step)."""
     yield from _serve(tmp_path_factory, "slow-server", SAGA_LATENCY_SCALE="1")

@@ -91,6 +91,13 @@ async def site(server: ServerProcess) -> AsyncIterator[Site]:
 
 
 @pytest.fixture
+async def faulty_site(faulty_server: ServerProcess) -> AsyncIterator[Site]:
+    """The shared server with short timeouts and backoffs, for fault plans."""
+    async for site in _site(faulty_server):
+        yield site
+
+
+@pytest.fixture
 async def slow_site(slow_server: ServerProcess) -> AsyncIterator[Site]:
     """The shared server with the original demo's latency (about 0.5 s a saga, 0.8 s failing)."""
     async for site in _site(slow_server):

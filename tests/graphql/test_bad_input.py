@@ -103,7 +103,7 @@ def create(**fields: object) -> BadInput:
     return BadInput(documents.CREATE_ORDER, {"input": {**order_input(), **fields}}, "")
 
 
-def bad_order(field: str, code: str = "BAD_USER_INPUT", **fields: object) -> BadInput:
+def bad_order(field: str | None, code: str = "BAD_USER_INPUT", **fields: object) -> BadInput:
     return create(**fields)._replace(code=code, field=field)
 
 
@@ -159,9 +159,32 @@ BAD_INPUTS = {
     "idempotencyKey over 200 characters": bad_order(
         "input.idempotencyKey", idempotencyKey="k" * 201
     ),
-    "faults (not yet)": bad_order(
-        "input.faults", "NOT_IMPLEMENTED", faults=[{"step": "ship_order", "kind": "FAIL"}]
+    "a fault on an unknown step": bad_order(
+        "input.faults[0].step", faults=[{"step": "fly", "kind": "FAIL"}]
     ),
+    "two faults of one kind on a step": bad_order(
+        "input.faults[1].kind",
+        faults=[{"step": "ship_order", "kind": "FAIL"}, {"step": "ship_order", "kind": "FAIL"}],
+    ),
+    "a fault 0 times": bad_order(
+        "input.faults[0].times", faults=[{"step": "ship_order", "kind": "TRANSIENT", "times": 0}]
+    ),
+    "a fault 101 times": bad_order(
+        "input.faults[0].times",
+        faults=[{"step": "ship_order", "kind": "TRANSIENT", "times": 101}],
+    ),
+    "a negative delay": bad_order(
+        "input.faults[0].delayMs",
+        faults=[{"step": "ship_order", "kind": "DELAY", "delayMs": -1}],
+    ),
+    "a delay over a minute": bad_order(
+        "input.faults[0].delayMs",
+        faults=[{"step": "ship_order", "kind": "DELAY", "delayMs": 60_001}],
+    ),
+    "a DELAY without delayMs": bad_order(
+        "input.faults[0].delayMs", faults=[{"step": "ship_order", "kind": "DELAY"}]
+    ),
+    "an unknown fault kind": bad_order(None, faults=[{"step": "ship_order", "kind": "EXPLODE"}]),
     # Documents that are not right.
     "an unknown field": BadInput("{ orders { nope } }", None, "GRAPHQL_VALIDATION_FAILED"),
     "a syntax error": BadInput("{ orders { totalCount ", None, "GRAPHQL_PARSE_FAILED"),

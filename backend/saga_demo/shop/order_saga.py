@@ -17,6 +17,7 @@ from ..participants import (
     StockReservation,
 )
 from ..saga import SagaDefinition, Step, StepCall, StepRefused, StepTransientError
+from .faults import Fault, FaultKind, faulty_action, faulty_compensation
 from .money import from_cents
 
 logger = logging.getLogger(__name__)
@@ -42,6 +43,7 @@ class OrderPayload:
     product_id: str
     quantity: int
     amount_cents: int
+    faults: tuple[Fault, ...] = ()
 
 
 def encode_payload(payload: OrderPayload) -> str:
@@ -49,7 +51,12 @@ def encode_payload(payload: OrderPayload) -> str:
 
 
 def decode_payload(text: str) -> OrderPayload:
-    return OrderPayload(**json.loads(text))
+    fields = json.loads(text)
+    faults = tuple(
+        Fault(f["step"], FaultKind(f["kind"]), f["times"], f["delay_ms"])
+        for f in fields.pop("faults", ())
+    )
+    return OrderPayload(**fields, faults=faults)
 
 
 Call = StepCall[OrderPayload]
@@ -179,15 +186,22 @@ async def _refusals_end_the_step(operation: Awaitable[None]) -> None:
         raise StepTransientError(str(unavailable)) from unavailable
 
 
-def order_saga(steps: OrderSteps) -> SagaDefinition[OrderPayload]:
-    """The one place that lists the order saga's steps: add a step here."""
+def order_saga(steps: OrderSteps, timeout: float | None = None) -> SagaDefinition[OrderPayload]:
+    """The one place that lists the order saga's steps: add a step here.
+
+    Each step runs under the order's fault plan, if it has one (`timeout` is the steps' own,
+    which a TIMEOUT fault exceeds)."""
+    listed = (
+        ("validate_order", steps.validate_order, steps.compensate_validation),
+        ("reserve_inventory", steps.reserve_inventory, steps.release_inventory),
+        ("process_payment", steps.process_payment, steps.refund_payment),
+        ("ship_order", steps.ship_order, steps.cancel_shipment),
+    )
     return SagaDefinition(
         name="order",
-        steps=(
-            Step("validate_order", steps.validate_order, steps.compensate_validation),
-            Step("reserve_inventory", steps.reserve_inventory, steps.release_inventory),
-            Step("process_payment", steps.process_payment, steps.refund_payment),
-            Step("ship_order", steps.ship_order, steps.cancel_shipment),
+        steps=tuple(
+            Step(name, faulty_action(action, timeout), faulty_compensation(compensation))
+            for name, action, compensation in listed
         ),
         encode=encode_payload,
         decode=decode_payload,

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from ..saga import SagaStatus
 from ..store.records import OrderRow
+from .faults import Fault
 from .money import from_cents
 
 
@@ -17,6 +18,7 @@ class OrderRequest:
     product_id: str
     quantity: int
     amount: Decimal
+    faults: tuple[Fault, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,6 +6,7 @@ import logging
 import secrets
 import uuid
 from collections.abc import AsyncIterator, Callable, Collection
+from dataclasses import asdict
 from datetime import datetime, timedelta
 from decimal import Decimal
 
@@ -16,6 +17,7 @@ from ..saga import CancelAnswer, Orchestrator, SagaDefinition, SagaStatus, StepP
 from ..store import Store
 from ..store.errors import SagaNotFound
 from ..store.records import EventRecord, NewOrder, SagaRow
+from .faults import Fault, check_plan
 from .money import from_cents, to_cents
 from .order_saga import OrderPayload, OrderSteps, order_saga
 from .orders import Order, OrderRequest
@@ -27,7 +29,8 @@ logger = logging.getLogger(__name__)
 def _fingerprint(payload: OrderPayload) -> str:
     """What makes two requests the same order, whatever their order id."""
     fields = (payload.user_id, payload.product_id, payload.quantity, payload.amount_cents)
-    return hashlib.sha256(json.dumps(fields).encode()).hexdigest()
+    faults = [asdict(fault) for fault in payload.faults]
+    return hashlib.sha256(json.dumps([fields, faults]).encode()).hexdigest()
 
 
 def _ends_saga(event: EventRecord) -> bool:
@@ -55,7 +58,9 @@ class Shop:
             ShippingService(store.shipments, clock),
             latency_scale,
         )
-        self.definition: SagaDefinition[OrderPayload] = order_saga(steps)
+        self.definition: SagaDefinition[OrderPayload] = order_saga(
+            steps, (policy or StepPolicy()).timeout
+        )
         self.orchestrator = Orchestrator(store.log, [self.definition], clock, policy)
 
     async def open_session(self) -> str:
@@ -86,6 +91,7 @@ class Shop:
             product_id=request.product_id,
             quantity=request.quantity,
             amount_cents=to_cents(request.amount),
+            faults=check_plan(request.faults, [step.name for step in self.definition.steps]),
         )
         saga, transitions = self.orchestrator.prepare(
             self.definition, session_id, order_id, payload
@@ -162,6 +168,10 @@ class Shop:
         """One saga of the session; another session's saga is simply not found."""
         saga = await self._store.log.load(saga_id)
         return saga if saga is not None and saga.session_id == session_id else None
+
+    def saga_faults(self, saga: SagaRow) -> tuple[Fault, ...]:
+        """The fault plan a saga runs under."""
+        return self.definition.decode(saga.payload).faults
 
     async def saga_events(self, saga_id: str, after_sequence: int = 0) -> list[EventRecord]:
         """A saga's events after a sequence number (check the saga's session first)."""

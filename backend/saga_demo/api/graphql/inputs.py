@@ -4,21 +4,28 @@ from decimal import Decimal
 
 import strawberry
 
+from ...shop.faults import Fault
 from ...shop.orders import OrderRequest
-from .errors import BadUserInput, NotImplementedYet
-from .types import FaultKind
+from .enums import FaultKind
+from .errors import BadUserInput
 
 MAX_ID_LENGTH = 64
 MAX_QUANTITY = 1_000_000
 MAX_AMOUNT = Decimal(1_000_000_000)
 
 
-@strawberry.input
+@strawberry.input(description="A fault to inject into one step of the order's saga.")
 class FaultInput:
     step: str
     kind: FaultKind
-    times: int = 1
-    delay_ms: int | None = None
+    times: int | None = strawberry.field(default=1, description="1 to 100.")
+    delay_ms: int | None = strawberry.field(
+        default=None, description="0 to 60,000; for DELAY, required."
+    )
+
+    def to_domain(self) -> Fault:
+        times = 1 if self.times is None else self.times
+        return Fault(self.step, FaultKind(self.kind), times, self.delay_ms)
 
 
 @strawberry.input
@@ -34,7 +41,8 @@ class CreateOrderInput:
         description="The same key in the same session gives the same order, and one saga.",
     )
     faults: list[FaultInput] | None = strawberry.field(
-        default=None, description="Not supported yet: coming with fault injection."
+        default=None,
+        description="Failures to inject, at most one of each kind per step (see FaultKind).",
     )
 
     def to_request(self) -> OrderRequest:
@@ -60,6 +68,5 @@ class CreateOrderInput:
             raise BadUserInput(
                 "idempotencyKey must be 1 to 200 characters", field="input.idempotencyKey"
             )
-        if self.faults:
-            raise NotImplementedYet("faults are not supported yet", field="input.faults")
-        return OrderRequest(str(self.user_id), str(self.product_id), self.quantity, amount)
+        faults = tuple(f.to_domain() for f in self.faults or ())
+        return OrderRequest(str(self.user_id), str(self.product_id), self.quantity, amount, faults)

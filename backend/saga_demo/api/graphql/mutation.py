@@ -4,9 +4,10 @@ import strawberry
 from strawberry.types import Info
 
 from ...saga import CancelAnswer
+from ...shop.faults import FaultPlanError
 from ...store.errors import IdempotencyConflict, SessionBusy
 from .context import Context
-from .errors import Conflict, NotFound
+from .errors import BadUserInput, Conflict, NotFound
 from .inputs import CreateOrderInput
 from .types import CreateOrderPayload, OrderType, ResetPayload, SagaType
 
@@ -29,6 +30,8 @@ class Mutation:
             order, saga = await info.context.shop.place_order(
                 info.context.session_id, input.to_request(), input.idempotency_key
             )
+        except FaultPlanError as bad:
+            raise BadUserInput(str(bad), field=f"input.faults{bad.field}") from bad
         except IdempotencyConflict as conflict:
             raise Conflict(
                 "idempotencyKey was used before for a different order",

@@ -7,8 +7,8 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from ...saga import SagaStatus
 from .context import Context
+from .enums import SagaStatus
 from .errors import BadUserInput, counter
 from .types import (
     Balance,

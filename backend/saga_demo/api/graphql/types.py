@@ -2,34 +2,15 @@
 
 from datetime import datetime
 from decimal import Decimal
-from enum import Enum
 
 import strawberry
 from strawberry.types import Info
 
-from ...saga import CompensationState, EventKind, SagaStatus, StepStatus
+from ...shop.faults import Fault
 from ...shop.orders import Order
 from ...store.records import EventRecord, SagaRow, StepRow
 from .context import Context
-
-SagaStatusEnum = strawberry.enum(SagaStatus, name="SagaStatus")
-StepStatusEnum = strawberry.enum(StepStatus, name="StepStatus")
-EventKindEnum = strawberry.enum(EventKind, name="EventKind")
-CompensationStateEnum = strawberry.enum(
-    CompensationState,
-    name="CompensationState",
-    description="Where the compensation of a step is, once it has begun.",
-)
-
-
-@strawberry.enum(description="A fault to inject into a step (see the fault-injection docs).")
-class FaultKind(Enum):
-    FAIL = "FAIL"
-    TRANSIENT = "TRANSIENT"
-    DELAY = "DELAY"
-    TIMEOUT = "TIMEOUT"
-    LOST_RESPONSE = "LOST_RESPONSE"
-    COMPENSATION_FAIL = "COMPENSATION_FAIL"
+from .enums import CompensationState, EventKind, FaultKind, SagaStatus, StepStatus
 
 
 @strawberry.type(name="SagaStep")
@@ -101,14 +82,21 @@ class FaultType:
     times: int
     delay_ms: int | None
 
+    @classmethod
+    def from_domain(cls, fault: Fault) -> "FaultType":
+        return cls(step=fault.step, kind=fault.kind, times=fault.times, delay_ms=fault.delay_ms)
+
 
 async def _saga_events(root: "SagaType", info: Info[Context, None]) -> list[SagaEventType]:
     events = await info.context.shop.saga_events(str(root.id))
     return [SagaEventType.from_domain(e) for e in events]
 
 
-def _no_faults() -> list[FaultType]:
-    return []
+async def _saga_faults(root: "SagaType", info: Info[Context, None]) -> list[FaultType]:
+    saga = await info.context.sagas.load(str(root.id))
+    if saga is None:
+        return []
+    return [FaultType.from_domain(f) for f in info.context.shop.saga_faults(saga)]
 
 
 @strawberry.type(name="Saga")
@@ -139,7 +127,7 @@ class SagaType:
         resolver=_saga_events, description="Every transition so far, in order."
     )
     faults: list[FaultType] = strawberry.field(
-        resolver=_no_faults, description="The faults injected into this saga (none yet)."
+        resolver=_saga_faults, description="The faults this saga runs under (its fault plan)."
     )
 
 
