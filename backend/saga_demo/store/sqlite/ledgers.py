@@ -1,5 +1,6 @@
 """The participants' ledgers on SQLite: each change is one conditional update."""
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
@@ -60,6 +61,37 @@ def _credit(tx: WriteTx, recorded: tuple[Any, ...]) -> None:
     )
 
 
+async def _apply(
+    db: SqliteDatabase,
+    operations: Operations,
+    key: OperationKey,
+    request: tuple[Any, ...],
+    at: datetime,
+    effect: Callable[[WriteTx], str | None],
+) -> Answer:
+    """An operation in one write transaction: `effect` applies it, or says why it refuses."""
+    return await db.write(lambda tx: operations.act(tx, key, request, at, lambda: effect(tx)))
+
+
+async def _undo(
+    db: SqliteDatabase,
+    operations: Operations,
+    key: OperationKey,
+    request: tuple[Any, ...],
+    at: datetime,
+    undo: Callable[[WriteTx, tuple[Any, ...]], None],
+) -> Answer:
+    """A compensation in one write transaction: `undo` gets what the key recorded."""
+    return await db.write(
+        lambda tx: operations.compensate(tx, key, request, at, lambda recorded: undo(tx, recorded))
+    )
+
+
+async def _per_session(db: SqliteDatabase, sql: str, session_id: str) -> dict[str, int]:
+    rows = await db.read(lambda conn: conn.execute(sql, (session_id,)).fetchall())
+    return dict(rows)
+
+
 class SqliteInventoryLedger:
     """`InventoryLedger` on SQLite."""
 
@@ -70,29 +102,23 @@ class SqliteInventoryLedger:
         self, key: OperationKey, session_id: str, product_id: str, quantity: int, at: datetime
     ) -> Answer:
         request = (session_id, product_id, quantity)
-        return await self._db.write(
-            lambda tx: _reservations.act(tx, key, request, at, lambda: _take_stock(tx, *request))
+        return await _apply(
+            self._db, _reservations, key, request, at, lambda tx: _take_stock(tx, *request)
         )
 
     async def release(
         self, key: OperationKey, session_id: str, product_id: str, quantity: int, at: datetime
     ) -> Answer:
         request = (session_id, product_id, quantity)
-        return await self._db.write(
-            lambda tx: _reservations.compensate(
-                tx, key, request, at, lambda recorded: _give_back_stock(tx, recorded)
-            )
-        )
+        return await _undo(self._db, _reservations, key, request, at, _give_back_stock)
 
     async def stock(self, session_id: str) -> dict[str, int]:
-        rows = await self._db.read(
-            lambda conn: conn.execute(
-                "SELECT product_id, available FROM inventory_stock WHERE session_id = ? "
-                "ORDER BY product_id",
-                (session_id,),
-            ).fetchall()
+        return await _per_session(
+            self._db,
+            "SELECT product_id, available FROM inventory_stock WHERE session_id = ? "
+            "ORDER BY product_id",
+            session_id,
         )
-        return dict(rows)
 
 
 class SqlitePaymentLedger:
@@ -105,29 +131,21 @@ class SqlitePaymentLedger:
         self, key: OperationKey, session_id: str, user_id: str, amount_cents: int, at: datetime
     ) -> Answer:
         request = (session_id, user_id, amount_cents)
-        return await self._db.write(
-            lambda tx: _charges.act(tx, key, request, at, lambda: _debit(tx, *request))
-        )
+        return await _apply(self._db, _charges, key, request, at, lambda tx: _debit(tx, *request))
 
     async def refund(
         self, key: OperationKey, session_id: str, user_id: str, amount_cents: int, at: datetime
     ) -> Answer:
         request = (session_id, user_id, amount_cents)
-        return await self._db.write(
-            lambda tx: _charges.compensate(
-                tx, key, request, at, lambda recorded: _credit(tx, recorded)
-            )
-        )
+        return await _undo(self._db, _charges, key, request, at, _credit)
 
     async def balances(self, session_id: str) -> dict[str, int]:
-        rows = await self._db.read(
-            lambda conn: conn.execute(
-                "SELECT user_id, balance_cents FROM payment_accounts WHERE session_id = ? "
-                "ORDER BY user_id",
-                (session_id,),
-            ).fetchall()
+        return await _per_session(
+            self._db,
+            "SELECT user_id, balance_cents FROM payment_accounts WHERE session_id = ? "
+            "ORDER BY user_id",
+            session_id,
         )
-        return dict(rows)
 
 
 class SqliteShipmentLedger:
@@ -140,14 +158,10 @@ class SqliteShipmentLedger:
         self, key: OperationKey, session_id: str, order_id: str, refusal: str | None, at: datetime
     ) -> Answer:
         request = (session_id, order_id)
-        return await self._db.write(
-            lambda tx: _shipments.act(tx, key, request, at, lambda: refusal)
-        )
+        return await _apply(self._db, _shipments, key, request, at, lambda tx: refusal)
 
     async def cancel(
         self, key: OperationKey, session_id: str, order_id: str, at: datetime
     ) -> Answer:
         request = (session_id, order_id)
-        return await self._db.write(
-            lambda tx: _shipments.compensate(tx, key, request, at, lambda recorded: None)
-        )
+        return await _undo(self._db, _shipments, key, request, at, lambda tx, recorded: None)
