@@ -268,13 +268,12 @@ class SagaExecution:
         call = StepCall(self._saga.id, self._saga.session_id, row.name, attempt, self._payload)
         task: asyncio.Task[None] = asyncio.ensure_future(function(call))
         try:
-            # Shielded: a timeout stops the waiting, not the participant's work half-way.
-            await asyncio.wait_for(asyncio.shield(task), timeout)
+            # `wait` never cancels what it waits for: a timeout stops the waiting, not the
+            # participant's work half-way (the call is, in effect, shielded).
+            await asyncio.wait({task}, timeout=timeout)
         except asyncio.CancelledError:
             task.cancel()
             raise
-        except Exception:  # noqa: BLE001 - the task's own outcome is read below
-            pass
         if not task.done():
             self._rt.keep(task)
             return Attempt(Outcome.UNKNOWN, f"Timed out after {timeout:g} s")
