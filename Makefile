@@ -37,7 +37,7 @@ lint: install-dev $(FRONTEND_DEPS)  ## ruff (lint and format), mypy in strict mo
 	$(BIN)/ruff format --check backend tests bench
 	$(BIN)/mypy
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
-	cd frontend && npm run lint
+	cd frontend && npm run lint && npm test
 
 format: install-dev $(FRONTEND_DEPS)
 	$(BIN)/ruff check --fix backend tests bench

@@ -42,10 +42,11 @@ class _Job:
 def connect(path: Path) -> sqlite3.Connection:
     """A connection in autocommit mode (transactions are explicit) with the pragmas we rely on."""
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    # First, so that even switching to WAL waits for another connection instead of failing.
+    conn.execute("PRAGMA busy_timeout=5000")
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
-    conn.execute("PRAGMA busy_timeout=5000")
     return conn
 
 
@@ -105,7 +106,13 @@ class SqliteDatabase:
             conn.execute("COMMIT")
 
     def _write_loop(self) -> None:
-        conn = connect(self._path)
+        try:
+            conn = connect(self._path)
+        except sqlite3.Error as error:
+            # Without its connection the writer can do nothing: fail every write, loudly.
+            while (job := self._jobs.get()) is not None:
+                job.loop.call_soon_threadsafe(_settle, job.future, None, error)
+            return
         try:
             while (job := self._jobs.get()) is not None:
                 self._run(conn, job)
