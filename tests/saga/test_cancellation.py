@@ -17,7 +17,7 @@ from saga_demo.saga import (
     StepStatus,
     StepTransientError,
 )
-from saga_demo.saga.execution import cancel_transition
+from saga_demo.saga.requests import cancel_transition
 from saga_demo.store.records import Transition
 
 from .support import (

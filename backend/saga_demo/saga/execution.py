@@ -12,33 +12,20 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from enum import Enum, auto
 from typing import Any
 
 from ..store.errors import CancelRequested
 from ..store.interfaces import SagaLog
 from ..store.records import SagaRow, StepRow, Transition
 from . import transitions as to
-from .definition import SagaDefinition, StepCall, StepFunction, StepRefused, StepTransientError
+from .attempts import Attempt, Outcome, call_once
+from .definition import SagaDefinition, StepCall, StepFunction
 from .policy import RetryPolicy, StepPolicy
 from .status import EventKind, SagaStatus, StepStatus
 
 logger = logging.getLogger(__name__)
 
 CANCELLED = "Cancelled"
-
-
-class Outcome(Enum):
-    DONE = auto()
-    REFUSED = auto()  # a business answer: never retried
-    TRANSIENT = auto()  # did not happen this time: retried
-    UNKNOWN = auto()  # may or may not have happened (a timeout, an unexpected error): retried
-
-
-@dataclass(frozen=True, slots=True)
-class Attempt:
-    outcome: Outcome
-    error: str | None = None
 
 
 @dataclass
@@ -266,36 +253,7 @@ class SagaExecution:
         row = self._steps[position]
         attempt = row.attempts if row.compensation is None else row.compensation_attempts
         call = StepCall(self._saga.id, self._saga.session_id, row.name, attempt, self._payload)
-        task: asyncio.Task[None] = asyncio.ensure_future(function(call))
-        try:
-            # `wait` never cancels what it waits for: a timeout stops the waiting, not the
-            # participant's work half-way (the call is, in effect, shielded).
-            await asyncio.wait({task}, timeout=timeout)
-        except asyncio.CancelledError:
-            task.cancel()
-            raise
-        if not task.done():
-            self._rt.keep(task)
-            return Attempt(Outcome.UNKNOWN, f"Timed out after {timeout:g} s")
-        return self._outcome(task.exception(), row.name)
-
-    def _outcome(self, error: BaseException | None, step: str) -> Attempt:
-        if error is None:
-            return Attempt(Outcome.DONE)
-        if isinstance(error, StepRefused):
-            return Attempt(Outcome.REFUSED, str(error))
-        if isinstance(error, StepTransientError):
-            return Attempt(Outcome.TRANSIENT, str(error) or "Temporarily unavailable")
-        # Any other failure leaves the outcome unknown.
-        logger.error(
-            "💥 Step %s of saga %s raised %r",
-            step,
-            self._saga.id,
-            error,
-            exc_info=error,
-            extra={"saga_id": self._saga.id, "step": step},
-        )
-        return Attempt(Outcome.UNKNOWN, f"Unexpected error: {error}")
+        return await call_once(function, call, timeout, self._rt.keep)
 
     async def _wait_until(self, due: datetime, *, cancellable: bool = True) -> None:
         """Sleep until `due`; a cancel request (if `cancellable`) ends the wait early."""
@@ -350,30 +308,3 @@ class SagaExecution:
             held = self._held
             await self._rt.log.append(self._saga.id, held)
             self._held = []
-
-
-def reopening_transitions(saga: SagaRow, clock: Callable[[], datetime]) -> list[Transition]:
-    """For a redrive: every compensation left undone, reset to be tried again."""
-    if saga.status != SagaStatus.COMPENSATION_FAILED:
-        return []
-    at = clock()
-    return [
-        Transition(
-            EventKind.COMPENSATION_RETRYING,
-            SagaStatus.COMPENSATING,
-            at,
-            to.reopened(step),
-            attempt=step.compensation_attempts + 1,
-            error_message="Retried on request",
-        )
-        for step in reversed(saga.steps)
-        if step.compensation == "FAILED"
-    ]
-
-
-def cancel_transition(saga: SagaRow, clock: Callable[[], datetime]) -> Transition | None:
-    """The cancel request's event, or None when it comes too late to change anything."""
-    last = saga.steps[-1]
-    if saga.status != SagaStatus.PROCESSING or last.status != StepStatus.PENDING:
-        return None
-    return Transition(EventKind.CANCEL_REQUESTED, SagaStatus.PROCESSING, clock())

@@ -12,8 +12,9 @@ from ..store.interfaces import SagaLog
 from ..store.records import NewSaga, SagaRow, StepRow, Transition
 from . import transitions as to
 from .definition import SagaDefinition
-from .execution import Runtime, SagaExecution, cancel_transition, reopening_transitions
+from .execution import Runtime, SagaExecution
 from .policy import StepPolicy
+from .requests import cancel_transition, reopening_transitions
 from .status import EventKind, SagaStatus, StepStatus
 
 logger = logging.getLogger(__name__)

@@ -1,0 +1,65 @@
+"""One attempt at a step's action or compensation, and what its outcome means for the saga."""
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from enum import Enum, auto
+from typing import Any
+
+from .definition import StepCall, StepFunction, StepRefused, StepTransientError
+
+logger = logging.getLogger(__name__)
+
+
+class Outcome(Enum):
+    DONE = auto()
+    REFUSED = auto()  # a business answer: never retried
+    TRANSIENT = auto()  # did not happen this time: retried
+    UNKNOWN = auto()  # may or may not have happened (a timeout, an unexpected error): retried
+
+
+@dataclass(frozen=True, slots=True)
+class Attempt:
+    outcome: Outcome
+    error: str | None = None
+
+
+async def call_once(
+    function: StepFunction[Any],
+    call: StepCall[Any],
+    timeout: float | None,
+    keep: Callable[["asyncio.Task[None]"], None],
+) -> Attempt:
+    """Call once, waiting at most `timeout`; a call still running then is handed to `keep`."""
+    task: asyncio.Task[None] = asyncio.ensure_future(function(call))
+    try:
+        # `wait` never cancels what it waits for: a timeout stops the waiting, not the
+        # participant's work half-way (the call is, in effect, shielded).
+        await asyncio.wait({task}, timeout=timeout)
+    except asyncio.CancelledError:
+        task.cancel()
+        raise
+    if not task.done():
+        keep(task)
+        return Attempt(Outcome.UNKNOWN, f"Timed out after {timeout:g} s")
+    return _outcome(task.exception(), call)
+
+
+def _outcome(error: BaseException | None, call: StepCall[Any]) -> Attempt:
+    if error is None:
+        return Attempt(Outcome.DONE)
+    if isinstance(error, StepRefused):
+        return Attempt(Outcome.REFUSED, str(error))
+    if isinstance(error, StepTransientError):
+        return Attempt(Outcome.TRANSIENT, str(error) or "Temporarily unavailable")
+    # Any other failure leaves the outcome unknown.
+    logger.error(
+        "💥 Step %s of saga %s raised %r",
+        call.step,
+        call.saga_id,
+        error,
+        exc_info=error,
+        extra={"saga_id": call.saga_id, "step": call.step},
+    )
+    return Attempt(Outcome.UNKNOWN, f"Unexpected error: {error}")
