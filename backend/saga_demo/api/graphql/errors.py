@@ -20,7 +20,6 @@ class ErrorCode(StrEnum):
     NOT_FOUND = "NOT_FOUND"
     CONFLICT = "CONFLICT"
     RATE_LIMITED = "RATE_LIMITED"
-    NOT_IMPLEMENTED = "NOT_IMPLEMENTED"
     GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
@@ -60,12 +59,6 @@ class Conflict(ApiError):
     """The request contradicts the current state (e.g. a reset while a saga runs)."""
 
     code = ErrorCode.CONFLICT
-
-
-class NotImplementedYet(ApiError):
-    """Part of the schema that a later version implements."""
-
-    code = ErrorCode.NOT_IMPLEMENTED
 
 
 # graphql-core's messages about values that do not fit their type.
