@@ -8,6 +8,9 @@
 
 # --- front end: the SPA when frontend/package.json exists, else the placeholder page ---
 FROM node:20 AS frontend
+# swagger-ui-dist's dependency @scarf/scarf reports installs; npm 11 skips its script (allowScripts
+# in package.json), the npm of this image does not: this turns it off.
+ENV SCARF_ANALYTICS=false
 WORKDIR /app/frontend
 COPY frontend/ ./
 RUN if [ -f package.json ]; then \
