@@ -1,21 +1,22 @@
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
 
-// Two pages, built into dist/ and served by the backend: the dashboard at `/` (index.html) and
-// GraphiQL at `/graphql` in a browser (graphiql.html). Every asset lands in dist/assets/, served
-// at /assets/: nothing is loaded from another host at run time.
+// Three pages, built into dist/ and served by the backend: the dashboard at `/` (index.html),
+// GraphiQL at `/graphql` in a browser (graphiql.html) and Swagger UI at `/docs` (docs.html). Every
+// asset lands in dist/assets/, served at /assets/: nothing is loaded from another host at run time.
 export default defineConfig({
   base: "/",
   plugins: [react()],
   input: {
     index: "index.html",
     graphiql: "graphiql.html",
+    docs: "docs.html",
   },
   build: {
     outDir: "dist",
     assetsDir: "assets",
     emptyOutDir: true,
-    // Monaco (GraphiQL's editor) is large by nature; it is loaded by graphiql.html only.
+    // Monaco (GraphiQL's editor) and Swagger UI are large by nature; each loads on its own page.
     chunkSizeWarningLimit: 4096,
     rolldownOptions: {
       onwarn(warning, warn) {

@@ -103,6 +103,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        # FastAPI's own pages load Swagger UI and ReDoc from a CDN: /docs is served from the
+        # front end's build instead (see api/pages.py), and ReDoc is left out.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.settings = settings
     app.add_middleware(SessionMiddleware, registry=runtime.registry)

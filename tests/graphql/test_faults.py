@@ -134,7 +134,7 @@ async def test_a_lost_response_is_retried_with_the_same_key_and_moves_things_onc
     assert saga["status"] == "COMPLETED"
     assert _step(saga, step)["attempts"] == 2
     [retry] = _events(saga, "STEP_RETRYING", step)
-    assert retry["errorMessage"] == "Unexpected error: Response lost"
+    assert retry["errorMessage"] == "Response lost"
     what, key, value = moved
     assert (await visitor.state())[what][key] == value
 

@@ -242,20 +242,21 @@ async def test_a_cancel_after_the_last_step_began_is_too_late_and_the_saga_compl
     assert_log_consistent(completed, events)
 
 
-async def test_a_cancel_after_the_saga_finished_is_too_late(harness: Harness) -> None:
+async def test_a_cancel_after_the_saga_finished_says_it_finished(harness: Harness) -> None:
     participant = Participant()
     definition = participant.definition(*STEPS)
     orchestrator = Orchestrator(harness.store.log, [definition])
     saga = await harness.run(orchestrator, definition)
     events = await harness.store.log.events(saga.id)
 
-    assert await orchestrator.cancel(saga.id) == CancelAnswer.TOO_LATE
+    assert await orchestrator.cancel(saga.id) == CancelAnswer.FINISHED
 
     assert await harness.load(saga.id) == saga
     assert await harness.store.log.events(saga.id) == events
 
 
 async def test_a_second_cancel_is_already_requested_and_recorded_once(harness: Harness) -> None:
+    """While the saga runs a repeat is taken as the same request; once it ended, it finished."""
     participant = Participant()
     held = participant.hold("action", "reserve")
     definition = participant.definition(*STEPS)
@@ -268,7 +269,7 @@ async def test_a_second_cancel_is_already_requested_and_recorded_once(harness: H
     assert await orchestrator.cancel(saga.id) == CancelAnswer.ALREADY_REQUESTED
     held.released.set()
     await finish(orchestrator, saga.id)
-    assert await orchestrator.cancel(saga.id) == CancelAnswer.ALREADY_REQUESTED
+    assert await orchestrator.cancel(saga.id) == CancelAnswer.FINISHED
 
     events = await harness.store.log.events(saga.id)
     assert [e.kind for e in events].count(EventKind.CANCEL_REQUESTED) == 1

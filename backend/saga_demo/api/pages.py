@@ -1,6 +1,8 @@
-"""The built front end: the dashboard at `/` (deep links under `/ui/`) and its assets.
+"""The built front end: the dashboard at `/` (deep links under `/ui/`), Swagger UI at `/docs`,
+and their assets.
 
-Everything is served from the app itself: nothing at run time comes from a CDN.
+Everything is served from the app itself: nothing at run time comes from a CDN. Pages answer
+HEAD as they answer GET, without the body.
 """
 
 from pathlib import Path
@@ -24,10 +26,15 @@ def mount_pages(app: FastAPI, frontend_dir: Path) -> None:
     """Serve the dashboard and the built assets."""
     router = APIRouter(include_in_schema=False)
 
-    @router.get("/")
-    @router.get("/ui/{deep_link:path}")
+    @router.api_route("/", methods=["GET", "HEAD"])
+    @router.api_route("/ui/{deep_link:path}", methods=["GET", "HEAD"])
     async def dashboard(session_id: SessionDep) -> FileResponse:
         return page(frontend_dir, "index.html")
+
+    @router.api_route("/docs", methods=["GET", "HEAD"])
+    async def swagger_ui() -> FileResponse:
+        """The REST endpoints' OpenAPI document, in Swagger UI (bundled: see frontend/docs.html)."""
+        return page(frontend_dir, "docs.html")
 
     app.include_router(router)
     app.mount(

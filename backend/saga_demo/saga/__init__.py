@@ -1,6 +1,13 @@
 """The generic saga engine: definitions, the orchestrator, recovery. It knows nothing of shops."""
 
-from .definition import SagaDefinition, Step, StepCall, StepRefused, StepTransientError
+from .definition import (
+    SagaDefinition,
+    Step,
+    StepCall,
+    StepOutcomeUnknown,
+    StepRefused,
+    StepTransientError,
+)
 from .orchestrator import CancelAnswer, Orchestrator
 from .policy import RetryPolicy, StepPolicy
 from .status import TERMINAL, CompensationState, EventKind, SagaStatus, StepStatus
@@ -16,6 +23,7 @@ __all__ = [
     "SagaStatus",
     "Step",
     "StepCall",
+    "StepOutcomeUnknown",
     "StepPolicy",
     "StepRefused",
     "StepStatus",

@@ -7,7 +7,13 @@ from dataclasses import dataclass
 from enum import Enum, auto
 from typing import Any
 
-from .definition import StepCall, StepFunction, StepRefused, StepTransientError
+from .definition import (
+    StepCall,
+    StepFunction,
+    StepOutcomeUnknown,
+    StepRefused,
+    StepTransientError,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -16,7 +22,7 @@ class Outcome(Enum):
     DONE = auto()
     REFUSED = auto()  # a business answer: never retried
     TRANSIENT = auto()  # did not happen this time: retried
-    UNKNOWN = auto()  # may or may not have happened (a timeout, an unexpected error): retried
+    UNKNOWN = auto()  # may or may not have happened (no answer, an unexpected error): retried
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +59,9 @@ def _outcome(error: BaseException | None, call: StepCall[Any]) -> Attempt:
         return Attempt(Outcome.REFUSED, str(error))
     if isinstance(error, StepTransientError):
         return Attempt(Outcome.TRANSIENT, str(error) or "Temporarily unavailable")
-    # Any other failure leaves the outcome unknown.
+    if isinstance(error, StepOutcomeUnknown):
+        return Attempt(Outcome.UNKNOWN, str(error) or "No answer")
+    # Any other failure is unexpected (a bug, say): it leaves the outcome unknown too.
     logger.error(
         "💥 Step %s of saga %s raised %r",
         call.step,

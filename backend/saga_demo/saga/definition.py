@@ -18,6 +18,11 @@ class StepTransientError(Exception):
     """The step did not happen this time (a participant busy or unreachable): retried."""
 
 
+class StepOutcomeUnknown(Exception):
+    """The call may have taken effect, but no answer came (lost, cut off): retried with the
+    same key, and compensated first if the retries run out."""
+
+
 @dataclass(frozen=True, slots=True)
 class StepCall(Generic[P]):
     """What an action or a compensation is called with."""

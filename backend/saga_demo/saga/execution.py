@@ -162,7 +162,12 @@ class SagaExecution:
         )
         await self._flush()
         self._note(
-            logging.WARNING, "🔁 Step %s will be retried: %s", row.name, error, step=row.name
+            logging.WARNING,
+            "🔁 Step %s of saga %s will be retried: %s",
+            row.name,
+            self._saga.id,
+            error,
+            step=row.name,
         )
 
     def _fail(self, position: int, error: str, *, unknown: bool) -> bool:
@@ -219,6 +224,14 @@ class SagaExecution:
                 )
                 return False
             due = at + timedelta(seconds=policy.compensation_retry.backoff(this_round))
+            self._note(
+                logging.WARNING,
+                "🔁 Compensation of step %s of saga %s will be retried: %s",
+                step.name,
+                self._saga.id,
+                error,
+                step=step.name,
+            )
             self._set(position, to.compensation_retrying(row, due))
             self._hold(
                 EventKind.COMPENSATION_RETRYING,

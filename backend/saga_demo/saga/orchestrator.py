@@ -29,8 +29,9 @@ class CancelAnswer(Enum):
     """What became of a cancel request."""
 
     REQUESTED = "REQUESTED"
-    ALREADY_REQUESTED = "ALREADY_REQUESTED"
-    TOO_LATE = "TOO_LATE"
+    ALREADY_REQUESTED = "ALREADY_REQUESTED"  # and the saga still runs, to honour it
+    TOO_LATE = "TOO_LATE"  # compensating, or past its last step's start: nothing changed
+    FINISHED = "FINISHED"  # the saga has ended (whatever its status): nothing changed
     NOT_FOUND = "NOT_FOUND"
 
 
@@ -146,6 +147,8 @@ class Orchestrator:
         saga = await self._log.load(saga_id)
         if saga is None:
             return CancelAnswer.NOT_FOUND
+        if saga.finished_at is not None:
+            return CancelAnswer.FINISHED
         return CancelAnswer.ALREADY_REQUESTED if saga.cancel_requested else CancelAnswer.TOO_LATE
 
     async def retry(self, saga_id: str) -> bool:

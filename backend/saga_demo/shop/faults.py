@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol, TypeVar
 
-from ..saga import StepCall, StepRefused, StepTransientError
+from ..saga import StepCall, StepOutcomeUnknown, StepRefused, StepTransientError
 from ..saga.definition import StepFunction
 
 MAX_TIMES = 100
@@ -63,12 +63,12 @@ def check_plan(faults: Sequence[Fault], steps: Sequence[str]) -> tuple[Fault, ..
     return tuple(faults)
 
 
-class ResponseLost(Exception):
+class ResponseLost(StepOutcomeUnknown):
     """The participant applied the operation, but its answer never arrived."""
 
 
-class InjectedCompensationFailure(Exception):
-    """A compensation made to fail by a fault plan."""
+class InjectedCompensationFailure(StepTransientError):
+    """A compensation made to fail by a fault plan: it did not happen this time."""
 
 
 class HasFaults(Protocol):

@@ -33,6 +33,16 @@ def _fingerprint(payload: OrderPayload) -> str:
     return hashlib.sha256(json.dumps([fields, faults]).encode()).hexdigest()
 
 
+CANCEL_REFUSALS = {
+    CancelAnswer.TOO_LATE: (
+        "Too late to cancel: the saga is compensating, or its last step has begun; "
+        "nothing was changed."
+    ),
+    CancelAnswer.FINISHED: "The saga has already finished; nothing was changed.",
+}
+"""Why a cancel request changed nothing, for each answer that refuses one (both transports)."""
+
+
 def _ends_saga(event: EventRecord) -> bool:
     return SagaStatus(event.saga_status).is_terminal
 

@@ -5,6 +5,7 @@ from strawberry.types import Info
 
 from ...saga import CancelAnswer
 from ...shop.faults import FaultPlanError
+from ...shop.service import CANCEL_REFUSALS
 from ...store.errors import IdempotencyConflict, SessionBusy
 from .context import Context
 from .errors import BadUserInput, Conflict, NotFound
@@ -73,10 +74,6 @@ class Mutation:
         answer = await info.context.shop.cancel_saga(info.context.session_id, str(saga_id))
         if answer is CancelAnswer.NOT_FOUND:
             raise NotFound("Saga not found", field="sagaId")
-        if answer is CancelAnswer.TOO_LATE:
-            raise Conflict(
-                "Too late to cancel: the saga is compensating, finished, or past its last "
-                "step's start; nothing was changed",
-                field="sagaId",
-            )
+        if answer in CANCEL_REFUSALS:
+            raise Conflict(CANCEL_REFUSALS[answer], field="sagaId")
         return await _current_saga(info, saga_id)

@@ -33,6 +33,10 @@ class GraphQLEndpoint(GraphQLRouter[Context, None]):
             max_subscriptions_per_connection=100,
         )
         self._page = frontend_dir / GRAPHIQL_PAGE
+        # HEAD answers as a browser's GET does (the page), without the body.
+        self.add_api_route(
+            "/graphql", self.render_graphql_ide, methods=["HEAD"], include_in_schema=False
+        )
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
         # The page takes a session now, so that its WebSocket arrives with the cookie.

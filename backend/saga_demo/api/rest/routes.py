@@ -6,7 +6,7 @@ from fastapi import APIRouter, Depends, Header, HTTPException, Request, status
 
 from ...saga import CancelAnswer
 from ...shop.orders import Order, OrderRequest
-from ...shop.service import Shop
+from ...shop.service import CANCEL_REFUSALS, Shop
 from ...store.errors import IdempotencyConflict, SessionBusy
 from ...store.records import SagaRow
 from ..sessions import SessionDep
@@ -153,12 +153,8 @@ async def cancel_saga(saga_id: str, session_id: SessionDep, shop: ShopDep) -> Sa
     answer = await shop.cancel_saga(session_id, saga_id)
     if answer is CancelAnswer.NOT_FOUND:
         raise _not_found("Saga")
-    if answer is CancelAnswer.TOO_LATE:
-        raise HTTPException(
-            status.HTTP_409_CONFLICT,
-            "Too late to cancel: the saga is compensating, finished, or past its last step's "
-            "start; nothing was changed.",
-        )
+    if answer in CANCEL_REFUSALS:
+        raise HTTPException(status.HTTP_409_CONFLICT, CANCEL_REFUSALS[answer])
     return _saga(await _existing_saga(shop, session_id, saga_id))
 
 
@@ -197,5 +193,6 @@ async def reset_session(session_id: SessionDep, shop: ShopDep) -> MessageRespons
 
 
 @router.get("/health", tags=["System"], summary="Health check")
+@router.head("/health", tags=["System"], summary="Health check, without the body")
 async def health_check() -> HealthResponse:
     return HealthResponse(status="healthy")
