@@ -1,13 +1,71 @@
-"""`saga-demo serve` and `saga-demo migrate`."""
+"""`saga-demo serve`, `saga-demo migrate` and `saga-demo delete-data`."""
 
 import argparse
+import logging
+import socket
+import sys
 
 import uvicorn
 
 from .app import create_app
 from .logs import configure_logging
 from .settings import Settings
-from .store import migrate
+from .store import DatabaseInUse, delete_data, migrate, serving, sqlite_file
+
+logger = logging.getLogger("saga_demo")
+
+
+class AnnouncingServer(uvicorn.Server):
+    """uvicorn's server, saying where to go once it listens."""
+
+    def __init__(self, config: uvicorn.Config, settings: Settings) -> None:
+        super().__init__(config)
+        self._settings = settings
+
+    async def startup(self, sockets: list[socket.socket] | None = None) -> None:
+        await super().startup(sockets)
+        if not self.started:
+            return
+        host = self.config.host
+        base = f"http://{'localhost' if host in ('127.0.0.1', '0.0.0.0', '::') else host}"
+        base += f":{self.config.port}"
+        where = sqlite_file(self._settings.database_url) or "PostgreSQL"
+        logger.info(
+            "🌐 Saga Demo on %s/ (GraphiQL %s/graphql, Swagger UI %s/docs); data: %s",
+            base,
+            base,
+            base,
+            where,
+        )
+
+
+def _serve(settings: Settings, host: str, port: int) -> None:
+    config = uvicorn.Config(
+        create_app(settings),
+        host=host,
+        port=port,
+        timeout_graceful_shutdown=5,
+        # Strawberry never pings on graphql-transport-ws: uvicorn's pings keep sockets alive.
+        ws_ping_interval=20,
+        ws_ping_timeout=20,
+        # Events are a few hundred bytes: compressing each costs more than it saves.
+        ws_per_message_deflate=False,
+        log_config=None,
+    )
+    with serving(settings.database_url):
+        AnnouncingServer(config, settings).run()
+
+
+def _delete_data(settings: Settings) -> None:
+    if sqlite_file(settings.database_url) is None:
+        logger.error("⛔ Only a SQLite file is deleted this way: drop the PostgreSQL database")
+        sys.exit(2)
+    removed = delete_data(settings.database_url)
+    if removed:
+        for path in removed:
+            logger.info("🗑️  Deleted %s", path)
+    else:
+        logger.info("Nothing to delete: %s does not exist", sqlite_file(settings.database_url))
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -18,24 +76,22 @@ def main(argv: list[str] | None = None) -> None:
     serve.add_argument("--host", default=settings.host)
     serve.add_argument("--port", type=int, default=settings.port)
     commands.add_parser("migrate", help="migrate the database and exit")
+    commands.add_parser(
+        "delete-data", help="delete the SQLite database, to start from empty (not while served)"
+    )
     args = parser.parse_args(argv)
 
     configure_logging(settings.log_format)
-    if args.command == "migrate":
-        migrate(settings.database_url)
-        return
-    uvicorn.run(
-        create_app(settings),
-        host=args.host,
-        port=args.port,
-        timeout_graceful_shutdown=5,
-        # Strawberry never pings on graphql-transport-ws: uvicorn's pings keep sockets alive.
-        ws_ping_interval=20,
-        ws_ping_timeout=20,
-        # Events are a few hundred bytes: compressing each costs more than it saves.
-        ws_per_message_deflate=False,
-        log_config=None,
-    )
+    try:
+        if args.command == "migrate":
+            migrate(settings.database_url)
+        elif args.command == "delete-data":
+            _delete_data(settings)
+        else:
+            _serve(settings, args.host, args.port)
+    except DatabaseInUse as refused:
+        logger.error("⛔ %s", refused)
+        sys.exit(2)
 
 
 if __name__ == "__main__":

@@ -46,11 +46,3 @@ class Settings(BaseSettings):
             compensation_retry=replace(retry, max_attempts=self.compensation_max_attempts),
             compensation_timeout=self.step_timeout_seconds,
         )
-
-    @property
-    def sqlite_path(self) -> Path:
-        """The SQLite file named by `database_url`."""
-        prefix = "sqlite:///"
-        if not self.database_url.startswith(prefix):
-            raise ValueError(f"not a SQLite URL: {self.database_url}")
-        return Path(self.database_url.removeprefix(prefix))
