@@ -4,7 +4,7 @@ One contract test suite (tests/store/) holds every adapter to the same behaviour
 """
 
 from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
@@ -183,6 +183,32 @@ class ShipmentLedger(Protocol):
         ...
 
 
+GROUP_SIZE_BUCKETS = (1, 2, 4, 8, 16, 32, 64, 128, 256)
+
+
+@dataclass
+class WriterStats:
+    """What a store's writes have done so far, for /metrics and the benchmarks: transactions
+    committed, and how many shared each COMMIT (group commit), as a cumulative histogram."""
+
+    transactions: int = 0
+    commits: int = 0
+    group_size_sum: int = 0
+    group_size_buckets: list[int] = field(default_factory=lambda: [0] * len(GROUP_SIZE_BUCKETS))
+
+    def committed(self, transactions: int) -> None:
+        """One COMMIT of that many transactions (called by the one thread that commits)."""
+        if transactions == 0:
+            return
+        self.transactions += transactions
+        self.commits += 1
+        self.group_size_sum += transactions
+        for i, bound in enumerate(GROUP_SIZE_BUCKETS):
+            if transactions <= bound:
+                self.group_size_buckets[i] += 1
+                break
+
+
 @dataclass(frozen=True)
 class Store:
     """Every interface of one backend, and how to close it."""
@@ -196,3 +222,6 @@ class Store:
     close: Callable[[], Awaitable[None]]
     committed_transactions: Callable[[], int]
     """How many write transactions this store has committed (for benchmarks)."""
+    stats: WriterStats = field(default_factory=WriterStats)
+    queue_depth: Callable[[], int] = lambda: 0
+    """Writes waiting for the database (SQLite's writer queue)."""

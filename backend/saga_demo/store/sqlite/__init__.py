@@ -21,5 +21,7 @@ def open_sqlite_store(path: Path, on_commit: CommitListener) -> Store:
         payments=SqlitePaymentLedger(db),
         shipments=SqliteShipmentLedger(db),
         close=db.close,
-        committed_transactions=lambda: db.committed,
+        committed_transactions=lambda: db.stats.transactions,
+        stats=db.stats,
+        queue_depth=lambda: db.queue_depth,
     )

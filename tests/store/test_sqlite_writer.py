@@ -1,0 +1,172 @@
+"""The SQLite writer's own behaviour (beyond the store's contract): group commit."""
+
+import asyncio
+import signal
+import sqlite3
+import subprocess
+import sys
+import threading
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from saga_demo.store.errors import Conflict
+from saga_demo.store.interfaces import GROUP_SIZE_BUCKETS
+from saga_demo.store.records import EventRecord
+from saga_demo.store.sqlite.database import SqliteDatabase, WriteTx
+from tests.support.waiting import eventually, wait_until
+
+CRASHING_WRITER = Path(__file__).with_name("crashing_writer.py")
+
+
+def _event(number: int) -> EventRecord:
+    return EventRecord(
+        session_id="s",
+        event_id=number,
+        saga_id="saga",
+        correlation_id="order",
+        sequence=number,
+        kind="STEP_STARTED",
+        step=None,
+        attempt=None,
+        step_status=None,
+        saga_status="PROCESSING",
+        error_message=None,
+        at=datetime.now(UTC),
+    )
+
+
+class Listener:
+    def __init__(self) -> None:
+        self.seen: list[int] = []
+
+    def __call__(self, events: Sequence[EventRecord]) -> None:
+        self.seen.extend(e.event_id for e in events)
+
+
+@pytest.fixture
+def listener() -> Listener:
+    return Listener()
+
+
+@pytest.fixture
+async def db(tmp_path: Path, listener: Listener) -> AsyncIterator[SqliteDatabase]:
+    database = SqliteDatabase(tmp_path / "writer.db", listener)
+    await database.write(lambda tx: tx.execute("CREATE TABLE t (k TEXT PRIMARY KEY)"))
+    try:
+        yield database
+    finally:
+        await database.close()
+
+
+def _insert(key: str, event: int | None = None) -> Callable[[WriteTx], str]:
+    def work(tx: WriteTx) -> str:
+        tx.execute("INSERT INTO t (k) VALUES (?)", (key,))
+        if event is not None:
+            tx.events.append(_event(event))
+        return key
+
+    return work
+
+
+def _queued(db: SqliteDatabase, count: int) -> Callable[[], Awaitable[bool | None]]:
+    async def probe() -> bool | None:
+        return db.queue_depth == count or None
+
+    return probe
+
+
+async def _rows(db: SqliteDatabase) -> list[str]:
+    rows = await db.read(lambda conn: conn.execute("SELECT k FROM t ORDER BY k").fetchall())
+    return [k for (k,) in rows]
+
+
+async def _held_writer(db: SqliteDatabase) -> tuple[threading.Event, "asyncio.Future[str]"]:
+    """The writer busy with a job that waits for the event: what queues meanwhile is one group."""
+    started, release = threading.Event(), threading.Event()
+
+    def hold(tx: WriteTx) -> str:
+        started.set()
+        release.wait(30)
+        tx.execute("INSERT INTO t (k) VALUES ('held')")
+        return "held"
+
+    holding = asyncio.ensure_future(db.write(hold))
+    await asyncio.to_thread(started.wait, 30)
+    return release, holding
+
+
+async def test_a_failing_transaction_in_a_group_rolls_back_alone(db: SqliteDatabase) -> None:
+    release, holding = await _held_writer(db)
+    commits_before = db.stats.commits
+
+    def broken(tx: WriteTx) -> str:
+        tx.execute("INSERT INTO t (k) VALUES ('broken')")
+        raise ValueError("refused half-way")
+
+    writes = [
+        db.write(_insert("a")),
+        db.write(_insert("held")),  # a duplicate key: its own Conflict
+        db.write(broken),
+        db.write(_insert("b")),
+    ]
+    queued = [asyncio.ensure_future(w) for w in writes]
+    await eventually(_queued(db, 4), timeout=10, what="four queued writes")
+    release.set()
+    results = await asyncio.gather(*queued, return_exceptions=True)
+
+    assert await holding == "held"
+    assert results[0] == "a"
+    assert isinstance(results[1], Conflict)
+    assert isinstance(results[2], ValueError)
+    assert results[3] == "b"
+    assert await _rows(db) == ["a", "b", "held"]
+    assert db.stats.commits == commits_before + 2  # the held one alone, then one for the group
+    assert db.stats.transactions == 1 + 1 + 2  # the table, the held one, a and b
+
+
+async def test_listeners_see_each_transaction_in_commit_order_before_its_caller_resumes(
+    db: SqliteDatabase, listener: Listener
+) -> None:
+    release, holding = await _held_writer(db)
+    seen_when_resumed: dict[int, list[int]] = {}
+
+    async def write(number: int) -> None:
+        await db.write(_insert(f"k{number:03}", event=number))
+        seen_when_resumed[number] = list(listener.seen)
+
+    tasks = [asyncio.ensure_future(write(n)) for n in range(1, 51)]
+    await eventually(_queued(db, 50), timeout=10, what="fifty queued writes")
+    release.set()
+    await asyncio.gather(holding, *tasks)
+
+    assert listener.seen == list(range(1, 51))
+    for number, seen in seen_when_resumed.items():
+        assert number in seen
+    # One COMMIT for the fifty: in the histogram's bucket of 33 to 64.
+    assert db.stats.group_size_buckets[GROUP_SIZE_BUCKETS.index(64)] == 1
+
+
+def test_a_crash_mid_group_loses_only_what_was_not_committed(tmp_path: Path) -> None:
+    database = tmp_path / "crash.db"
+    reached = tmp_path / "mid-group"
+    writer = subprocess.Popen(
+        [sys.executable, str(CRASHING_WRITER), str(database), str(reached)],
+    )
+    try:
+        wait_until(
+            lambda: reached.exists() or None,
+            timeout=30,
+            what="the writer to reach the middle of a group",
+        )
+        writer.send_signal(signal.SIGKILL)
+        assert writer.wait(timeout=30) == -signal.SIGKILL
+    finally:
+        if writer.poll() is None:
+            writer.kill()
+
+    with sqlite3.connect(database) as conn:
+        rows = [k for (k,) in conn.execute("SELECT k FROM t ORDER BY k")]
+    assert rows == ["committed", "held"]
