@@ -42,8 +42,8 @@ $(UV): | check-python
 install: $(UV)  ## install what the server needs into .venv/
 	$(SYNC) --no-dev
 
-install-dev: $(UV)  ## install what the server and its tests need into .venv/
-	$(SYNC)
+install-dev: $(UV)  ## install what the server, its tests and its benchmarks need into .venv/
+	$(SYNC) --extra bench
 
 # The front end's packages, installed again only when package-lock.json is newer than them.
 FRONTEND_DEPS := frontend/node_modules/.package-lock.json

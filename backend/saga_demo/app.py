@@ -3,13 +3,14 @@
 import asyncio
 import json
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
 from .api.graphql.context import SubscriptionGauge
@@ -19,10 +20,12 @@ from .api.pages import mount_pages
 from .api.rest.routes import router as rest_router
 from .api.sessions import SessionMiddleware, SessionRegistry
 from .events.bus import EventBus
+from .metrics import SagaMetrics
 from .saga.orchestrator import utc_now
 from .settings import Settings
 from .shop.service import Shop
 from .store import migrate, open_store
+from .store.records import EventRecord
 from .sweeper import sweep_idle_sessions
 
 logger = logging.getLogger(__name__)
@@ -72,19 +75,29 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The application for these settings (from the environment by default)."""
     settings = settings or Settings()
     runtime = Runtime()
+    metrics = SagaMetrics()
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await asyncio.to_thread(migrate, settings.database_url)
         bus = EventBus()
-        store = open_store(settings.database_url, on_commit=bus.publish)
+
+        def on_commit(events: Sequence[EventRecord]) -> None:
+            bus.publish(events)
+            metrics.observe(events)
+
+        store = open_store(settings.database_url, on_commit=on_commit)
         shop = Shop(store, utc_now, settings.latency_scale, bus, settings.step_policy())
         runtime.shop = shop
         registry = SessionRegistry(shop, max_age=3600, ttl_seconds=settings.session_ttl_seconds)
         runtime.sessions = registry
         app.state.shop = shop
         app.state.bus = bus
-        app.state.subscriptions = SubscriptionGauge()
+        app.state.subscriptions = gauge = SubscriptionGauge()
+        metrics.sources.subscriptions = lambda: gauge.open
+        metrics.sources.websockets = registry.socket_count
+        metrics.sources.writer_queue_depth = store.queue_depth
+        metrics.sources.writer = store.stats
         await shop.orchestrator.resume_unfinished()
         sweeper = asyncio.create_task(
             sweep_idle_sessions(shop, registry, settings.session_ttl_seconds), name="sweeper"
@@ -109,6 +122,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.settings = settings
+    app.state.metrics = metrics
     app.add_middleware(SessionMiddleware, registry=runtime.registry)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_exception_handler(RequestValidationError, _validation_error)
@@ -124,6 +138,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             "bus_subscribers": app.state.bus.subscriber_count,
             "connected_sessions": len(runtime.registry().connected_sessions()),
         }
+
+    @app.get(
+        "/metrics",
+        tags=["System"],
+        summary="Prometheus metrics",
+        response_class=Response,
+        responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Text format"}},
+    )
+    async def prometheus_metrics() -> Response:
+        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
     mount_pages(app, settings.frontend_dir)
     return app

@@ -1,9 +1,10 @@
-"""`saga-demo serve`, `saga-demo migrate` and `saga-demo delete-data`."""
+"""`saga-demo serve`, `migrate`, `delete-data` and `bench`."""
 
 import argparse
 import logging
 import socket
 import sys
+from types import ModuleType
 
 import uvicorn
 
@@ -68,6 +69,13 @@ def _delete_data(settings: Settings) -> None:
         logger.info("Nothing to delete: %s does not exist", sqlite_file(settings.database_url))
 
 
+def _bench_module() -> ModuleType:
+    """The benchmark suite, imported only for `saga-demo bench` (its packages are an extra)."""
+    from . import bench
+
+    return bench
+
+
 def main(argv: list[str] | None = None) -> None:
     settings = Settings()
     parser = argparse.ArgumentParser(prog="saga-demo", description=__doc__)
@@ -79,9 +87,13 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser(
         "delete-data", help="delete the SQLite database, to start from empty (not while served)"
     )
+    bench = commands.add_parser("bench", help="measure: sagas/s, latency, fan-out, start-up")
+    _bench_module().configure(bench)
     args = parser.parse_args(argv)
 
     configure_logging(settings.log_format)
+    if args.command == "bench":
+        sys.exit(_bench_module().run(args))
     try:
         if args.command == "migrate":
             migrate(settings.database_url)

@@ -72,6 +72,10 @@ class SessionRegistry:
     def connected_sessions(self) -> set[str]:
         return set(self._sockets)
 
+    def socket_count(self) -> int:
+        """How many sockets are open, across sessions."""
+        return sum(self._sockets.values())
+
     def _remember(self, session_id: str, now: float) -> None:
         if len(self._recent) >= _RECENT_LIMIT:
             self._recent = {s: t for s, t in self._recent.items() if now - t < self._touch_interval}

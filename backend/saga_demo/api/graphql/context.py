@@ -8,6 +8,7 @@ from starlette.requests import HTTPConnection
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
+from ...metrics import SagaMetrics
 from ...shop.service import Shop
 from ...store.records import SagaRow
 from ..sessions import SessionHandle
@@ -31,11 +32,14 @@ class SubscriptionGauge:
 class Context(BaseContext):
     """Per request (per connection, for a WebSocket)."""
 
-    def __init__(self, shop: Shop, session_id: str, gauge: SubscriptionGauge) -> None:
+    def __init__(
+        self, shop: Shop, session_id: str, gauge: SubscriptionGauge, metrics: SagaMetrics
+    ) -> None:
         super().__init__()
         self.shop = shop
         self.session_id = session_id
         self.gauge = gauge
+        self.metrics = metrics
         # No cache: a WebSocket connection keeps its context for its whole life.
         self.sagas = DataLoader[str, SagaRow | None](load_fn=self._load_sagas, cache=False)
 
@@ -47,4 +51,4 @@ async def get_context(connection: HTTPConnection) -> Context:
     """The context getter: the session comes from the cookie (see `SessionMiddleware`)."""
     handle: SessionHandle = connection.state.session
     state = connection.app.state
-    return Context(state.shop, await handle.resolve(), state.subscriptions)
+    return Context(state.shop, await handle.resolve(), state.subscriptions, state.metrics)

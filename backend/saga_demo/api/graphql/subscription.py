@@ -35,6 +35,7 @@ class Subscription:
         with context.gauge.track():
             stream = context.shop.watch_saga(context.session_id, str(saga_id), after_sequence)
             async for event in stream:
+                context.metrics.delivered(event)
                 yield SagaEventType.from_domain(event)
 
     @strawberry.subscription
@@ -46,4 +47,5 @@ class Subscription:
         start = _event_id(after)
         with context.gauge.track():
             async for event in context.shop.watch_session(context.session_id, start):
+                context.metrics.delivered(event)
                 yield SagaEventType.from_domain(event)
