@@ -17,8 +17,15 @@ LOCAL_SCHEMES = frozenset({"data", "blob", "about"})
 TIMEOUT_MS = 20_000  # a loaded 2-core machine, a saga with latency, a server restart
 STEPS = ("validate_order", "reserve_inventory", "process_payment", "ship_order")
 
-# The four scenarios of the original demo, as their preset buttons name them (data-scenario).
+# The four scenarios of the original demo, as their cards name them (data-scenario).
 SCENARIOS = ("happy-path", "insufficient-inventory", "insufficient-funds", "shipping-failure")
+# The values each card places (the form shows them after the click).
+SCENARIO_VALUES = {
+    "happy-path": ("user_1", "product_1", "2", "100"),
+    "insufficient-inventory": ("user_1", "product_1", "200", "100"),
+    "insufficient-funds": ("user_3", "product_1", "1", "500"),
+    "shipping-failure": ("user_3", "product_1", "1", "50"),
+}
 
 # Records every step status the page shows, in order, per saga and step: a status shown for a
 # moment is recorded even if it is gone before a test looks.
@@ -41,6 +48,7 @@ STATUS_RECORDER = """
 }
 """
 
+# The open saga (there is one at most), once it is not one of those listed before.
 NEWEST_SAGA = """
 (known) => {
   const panel = document.querySelector("article.saga");
@@ -48,6 +56,7 @@ NEWEST_SAGA = """
   return id && !known.includes(id) ? id : null;
 }
 """
+LISTED_SAGAS = ".saga-list > li[data-saga-id]"
 
 
 class RequestLog:
@@ -112,23 +121,55 @@ class DashboardPage:
     def field(self, label: str) -> Locator:
         return self.page.get_by_label(label, exact=True)
 
+    def scenario(self, scenario: str) -> Locator:
+        """A scenario's card: one click places its order."""
+        return self.page.locator(f'button[data-scenario="{scenario}"]')
+
     def place(self, scenario: str | None = None) -> str:
-        """Click a scenario's preset (if given), then "Place order"; the new saga's id."""
-        known = self.page.eval_on_selector_all(
-            "article.saga", "panels => panels.map(p => p.dataset.sagaId)"
-        )
+        """Click a scenario's card (one click places it), or else "Place order"; the new saga's
+        id, once its saga is the one open and the address says so."""
+        known = self.listed_sagas()
         if scenario is not None:
-            self.page.locator(f'button[data-scenario="{scenario}"]').click()
-        self.page.get_by_role("button", name="Place order").click()
+            self.scenario(scenario).click()
+        else:
+            self.page.get_by_role("button", name="Place order").click()
         handle = self.page.wait_for_function(NEWEST_SAGA, arg=known, timeout=TIMEOUT_MS)
         saga_id: str = handle.json_value()
         expect(self.page).to_have_url(re.compile(rf"/ui/sagas/{re.escape(saga_id)}$"))
         return saga_id
 
+    def expect_form(self, user: str, product: str, quantity: str, amount: str) -> None:
+        """The order form holds these values."""
+        for label, value in (
+            ("User", user),
+            ("Product", product),
+            ("Quantity", quantity),
+            ("Amount", amount),
+        ):
+            expect(self.field(label)).to_have_value(value)
+
     # --- a saga ------------------------------------------------------------------------------
 
     def saga(self, saga_id: str) -> Locator:
+        """The saga's open panel (the selected saga's)."""
         return self.page.locator(f'article.saga[data-saga-id="{saga_id}"]')
+
+    def summary(self, saga_id: str) -> Locator:
+        """The saga's one-line summary (any saga listed but the selected one)."""
+        return self.page.locator(f'.saga-summary[data-saga-id="{saga_id}"]')
+
+    def open_saga(self, saga_id: str) -> Locator:
+        """Click the saga's summary: it opens (and the one open before folds into a summary)."""
+        self.summary(saga_id).locator(".saga-summary-open").click()
+        expect(self.page).to_have_url(re.compile(rf"/ui/sagas/{re.escape(saga_id)}$"))
+        return self.saga(saga_id)
+
+    def listed_sagas(self) -> list[str]:
+        """The sagas listed in the middle column, newest first, open or not."""
+        ids: list[str] = self.page.eval_on_selector_all(
+            LISTED_SAGAS, "items => items.map(i => i.dataset.sagaId)"
+        )
+        return ids
 
     def step(self, saga_id: str, step: str) -> Locator:
         return self.saga(saga_id).locator(f'li[data-step="{step}"]')

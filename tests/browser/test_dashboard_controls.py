@@ -1,5 +1,5 @@
-"""The dashboard's controls: several sagas side by side, the orders filter, the JSON export,
-Reset, and the keyboard alone."""
+"""The dashboard's controls: several sagas at once, the orders filter, the JSON export, Reset,
+the keyboard alone, and the fault plan editor."""
 
 import json
 import re
@@ -22,12 +22,11 @@ def test_several_sagas_run_at_once_each_in_its_own_view(
     shipping = dashboard.place("shipping-failure")
     inventory = dashboard.place("insufficient-inventory")
 
-    # Newest first, each with its own steps.
-    ids = dashboard.page.eval_on_selector_all(
-        "article.saga", "panels => panels.map(p => p.dataset.sagaId)"
-    )
-    assert ids == [inventory, shipping, happy]
+    # Newest first, each with its own steps: the newest open, each other one opened on click.
+    assert dashboard.listed_sagas() == [inventory, shipping, happy]
+    dashboard.open_saga(happy)
     dashboard.expect_saga(happy, "Completed", dict.fromkeys(STEPS, "COMPLETED"))
+    dashboard.open_saga(shipping)
     dashboard.expect_saga(
         shipping,
         "Failed",
@@ -38,11 +37,6 @@ def test_several_sagas_run_at_once_each_in_its_own_view(
             "ship_order": "FAILED",
         },
     )
-    dashboard.expect_saga(
-        inventory,
-        "Failed",
-        {"validate_order": "COMPENSATED", "reserve_inventory": "FAILED", "ship_order": "PENDING"},
-    )
     # The compensations ran in reverse order, as the saga's own event log tells.
     events = [
         json.loads(line)
@@ -50,6 +44,13 @@ def test_several_sagas_run_at_once_each_in_its_own_view(
     ]
     compensated = [e["step"] for e in events if e["kind"] == "COMPENSATION_STARTED"]
     assert compensated == ["process_payment", "reserve_inventory", "validate_order"]
+    dashboard.open_saga(inventory)
+    dashboard.expect_saga(
+        inventory,
+        "Failed",
+        {"validate_order": "COMPENSATED", "reserve_inventory": "FAILED", "ship_order": "PENDING"},
+    )
+    assert dashboard.listed_sagas() == [inventory, shipping, happy]
     dashboard.expect_stock({"product_1": "98"}, {"user_1": "$900.00", "user_3": "$200.00"})
 
 
@@ -135,20 +136,34 @@ def test_the_keyboard_alone_places_and_opens_orders(
     page.keyboard.press("Tab")
     expect(page.get_by_role("link", name="Skip to the sagas")).to_be_focused()
 
-    preset = page.locator('button[data-scenario="shipping-failure"]')
-    preset.focus()
+    # Enter on a scenario's card places its order; the form shows what it placed.
+    dashboard.scenario("shipping-failure").focus()
     page.keyboard.press("Enter")
+    panel = page.locator("article.saga")
+    expect(panel).to_have_attribute("data-status", "FAILED", timeout=TIMEOUT_MS)
+    first = panel.get_attribute("data-saga-id")
+    assert first is not None
     expect(dashboard.field("User")).to_have_value("user_3")
+    # Enter in a field submits the form: another order, the same values.
     dashboard.field("Amount").focus()
-    page.keyboard.press("Enter")  # submits the form
-    first = page.locator("article.saga").first
-    expect(first).to_have_attribute("data-status", "FAILED", timeout=TIMEOUT_MS)
-    saga_id = first.get_attribute("data-saga-id")
+    page.keyboard.press("Enter")
+    expect(panel).not_to_have_attribute("data-saga-id", first, timeout=TIMEOUT_MS)
+    expect(panel).to_have_attribute("data-status", "FAILED", timeout=TIMEOUT_MS)
+    saga_id = panel.get_attribute("data-saga-id")
     assert saga_id is not None
 
-    # Close it, then open it again from the orders list: the focus moves to its heading.
+    # Closed, the saga open gives way to the one before it, which takes the focus; closed too,
+    # the list is empty.
     dashboard.saga(saga_id).get_by_role("button", name=re.compile("^Close")).press("Enter")
+    expect(dashboard.saga(first).get_by_role("heading", level=3)).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(dashboard.saga(first).get_by_role("button", name="Copy the saga id")).to_be_focused()
+    dashboard.saga(first).get_by_role("button", name=re.compile("^Close")).press("Enter")
     expect(page.locator("article.saga")).to_have_count(0)
+    expect(page.get_by_role("heading", name="Sagas", exact=True)).to_be_focused()
+
+    # Open one again from the orders list: the focus moves to its heading.
     link = dashboard.order_row(saga_id).get_by_role("link")
     link.focus()
     page.keyboard.press("Enter")
@@ -162,18 +177,43 @@ def test_a_fault_added_in_the_form_breaks_its_step(
     dashboard = DashboardPage(context, server.url)
     dashboard.open()
     page = dashboard.page
-    page.locator('button[data-scenario="happy-path"]').click()
-    page.get_by_text("Break it on purpose").click()
-    page.get_by_label("Step", exact=True).select_option("reserve_inventory")
-    page.get_by_label("Fault", exact=True).select_option("FAIL")
-    page.get_by_role("button", name="Add fault").click()
-    expect(page.get_by_role("list", name="Faults to inject")).to_have_text(
-        re.compile(r"reserve_inventory: FAIL")
-    )
-    # The same fault twice is refused, as the server would.
-    page.get_by_role("button", name="Add fault").click()
-    expect(page.get_by_text("one of each kind per step")).to_be_visible()
+    # A fault scenario's plan shows in the editor: each fault's line and its fields agree.
+    dashboard.place("flaky-payment")
+    times = "\N{MULTIPLICATION SIGN}"
+    plan = page.get_by_role("list", name="Faults to inject")
+    row = plan.locator("li").first
+    expect(row.locator("legend")).to_have_text(f"process_payment: TRANSIENT {times}2")
+    expect(row.get_by_label("Times")).to_have_value("2")
+    expect(row.get_by_label("Fault")).to_have_value("TRANSIENT")
+    expect(row.get_by_label("Delay (ms)")).to_have_count(0)
+    # Editing the fields changes the line; each kind offers only the fields it uses.
+    row.get_by_label("Times").fill("3")
+    expect(row.locator("legend")).to_have_text(f"process_payment: TRANSIENT {times}3")
+    row.get_by_label("Fault").select_option("DELAY")
+    expect(row.get_by_label("Delay (ms)")).to_have_value("500")
+    expect(row.locator("legend")).to_have_text(f"process_payment: DELAY +500 ms {times}3")
+    expect(row).to_contain_text("its first 3 attempts take 500 ms longer")
+    row.get_by_label("Step").select_option("reserve_inventory")
+    row.get_by_label("Fault").select_option("FAIL")
+    expect(row.get_by_label("Times")).to_have_count(0)
+    expect(row.get_by_label("Delay (ms)")).to_have_count(0)
+    expect(plan).to_have_text(re.compile(r"reserve_inventory: FAIL"))
 
+    # The same fault twice is refused, as the server would; nothing is placed then.
+    page.get_by_role("button", name="Add fault").click()
+    second = plan.locator("li").nth(1)
+    second.get_by_label("Step").select_option("reserve_inventory")
+    second.get_by_label("Fault").select_option("FAIL")
+    expect(second.get_by_text("one of each kind per step")).to_be_visible()
+    known = dashboard.listed_sagas()
+    page.get_by_role("button", name="Place order").click()
+    expect(second.get_by_label("Fault")).to_be_focused()
+    assert dashboard.listed_sagas() == known
+    second.get_by_role("button", name=re.compile("^Remove")).click()
+    expect(plan.locator("li")).to_have_count(1)
+
+    # The flaky payment's values are still in the form: placed with the new plan, it fails.
+    dashboard.expect_form("user_1", "product_2", "1", "10")
     saga_id = dashboard.place()
     dashboard.expect_saga(
         saga_id,
@@ -199,8 +239,7 @@ def test_a_server_error_shows_next_to_the_field_it_names(
         route.continue_(post_data=json.dumps(body))
 
     page.route("**/graphql", three_decimals)
-    page.locator('button[data-scenario="happy-path"]').click()
-    page.get_by_role("button", name="Place order").click()
+    dashboard.scenario("happy-path").click()  # one click sends the order
 
     amount = dashboard.field("Amount")
     expect(amount).to_have_attribute("aria-invalid", "true")

@@ -38,11 +38,11 @@ def slower_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerPr
 
 @pytest.mark.slow
 def test_steps_are_seen_running_then_completed(
-    context: BrowserContext, slow_server: ServerProcess
+    context: BrowserContext, slower_server: ServerProcess
 ) -> None:
-    """With the original latency, each step shows RUNNING before COMPLETED, without reload."""
+    """With steps that take a while, each shows RUNNING before COMPLETED, without reload."""
     requests = RequestLog(context)
-    dashboard = DashboardPage(context, slow_server.url)
+    dashboard = DashboardPage(context, slower_server.url)
     dashboard.open()
     dashboard.evaluate("window.__notReloaded = true")
 
@@ -57,9 +57,9 @@ def test_steps_are_seen_running_then_completed(
         assert statuses[-1] == "COMPLETED", (step, seen)
     assert dashboard.evaluate("window.__notReloaded") is True
     dashboard.expect_stock({"product_1": "98"}, {"user_1": "$900.00"})
-    # The timeline shows each step's duration (about 100 ms each, 200 ms for shipping).
+    # The timeline shows each step's duration (about 1 s each, 2 s for shipping).
     expect(dashboard.saga(saga_id).locator(".timeline li")).to_have_count(4)
-    assert requests.foreign(slow_server.url) == []
+    assert requests.foreign(slower_server.url) == []
     assert dashboard.page_errors == []
 
 

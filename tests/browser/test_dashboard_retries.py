@@ -56,7 +56,7 @@ def test_retries_and_a_compensation_left_undone(
     expect(ship.locator(".step-retrying")).to_contain_text("Timed out after 0.3 s")
     expect(saga.locator(".explain")).to_contain_text("will try it again (attempt 2)")
 
-    # Out of attempts, then its compensation out of attempts: left undone.
+    # Out of attempts, then its compensation out of attempts: left undone, and its badge says so.
     expect(saga.locator(".saga-title .badge")).to_have_text(
         "Compensation failed", timeout=TIMEOUT_MS
     )
@@ -67,12 +67,16 @@ def test_retries_and_a_compensation_left_undone(
             "validate_order": "COMPENSATED",
             "reserve_inventory": "COMPENSATED",
             "process_payment": "COMPENSATED",
-            "ship_order": "FAILED",
+            "ship_order": "COMPENSATION FAILED",
         },
     )
+    expect(ship).to_contain_text("Timed out after 0.3 s")  # why the step itself failed
     expect(ship).to_contain_text("2 attempts · compensation failed, 2 attempts")
     expect(saga.locator("[data-undone]")).to_contain_text("Left undone: Ship order.")
-    expect(saga.locator(".timeline")).to_contain_text("2 attempts; undone in")
+    # The timeline: both attempts of the step, and an undo that failed (never "undone in").
+    ship_row = saga.locator('.timeline li[data-timeline-step="ship_order"]')
+    expect(ship_row).to_contain_text(re.compile(r"2 attempts; undo failed after .+, 2 attempts"))
+    expect(ship_row).not_to_contain_text("undone in")
     dashboard.expect_stock({"product_1": "100"}, {"user_1": "$1,000.00"})
     expect(dashboard.order_row(saga_id).locator(".badge")).to_have_text("Compensation failed")
 
@@ -127,17 +131,34 @@ def test_a_stuck_refund_is_left_undone_then_retried(
     saga_id = dashboard.place("stuck-refund")
     saga = dashboard.saga(saga_id)
 
+    # The refund left undone: its badge says so (the API's step status stays COMPLETED, since the
+    # payment stands, but the page never shows a green COMPLETED beside a failed compensation).
     dashboard.expect_saga(
         saga_id,
         "Compensation failed",
         {
             "validate_order": "COMPENSATED",
             "reserve_inventory": "COMPENSATED",
-            "process_payment": "COMPLETED",
+            "process_payment": "COMPENSATION FAILED",
             "ship_order": "FAILED",
         },
     )
+    payment = dashboard.step(saga_id, "process_payment")
+    expect(payment).to_contain_text(
+        "Compensation failed: Injected compensation failure (attempt 5)"
+    )
     expect(saga.locator("[data-undone]")).to_contain_text("Left undone: Process payment.")
+    # The timeline does not claim the payment was undone.
+    payment_row = saga.locator('.timeline li[data-timeline-step="process_payment"]')
+    expect(payment_row).to_contain_text(re.compile(r"undo failed after .+, 5 attempts"))
+    expect(payment_row).not_to_contain_text("undone")
+    reserve_row = saga.locator('.timeline li[data-timeline-step="reserve_inventory"]')
+    expect(reserve_row).to_contain_text("undone in")
+    # Nor does the session log, nor the user_3 rule go unsaid.
+    log = dashboard.page.locator(".log")
+    expect(log).to_contain_text(f"Compensation incomplete for saga {saga_id}")
+    expect(log).not_to_contain_text(f"Compensation completed for saga {saga_id}")
+    expect(saga.locator("[data-banner]")).to_contain_text("user_3's orders always fail at shipping")
     # The money is still taken; the stock was released.
     dashboard.expect_stock({"product_1": "100"}, {"user_3": "$150.00"})
 
@@ -145,5 +166,7 @@ def test_a_stuck_refund_is_left_undone_then_retried(
     dashboard.expect_saga(saga_id, "Failed", {"process_payment": "COMPENSATED"})
     expect(saga.locator("[data-undone]")).to_have_count(0)
     expect(saga.get_by_role("button", name="Retry compensation")).to_have_count(0)
+    expect(payment_row).to_contain_text(re.compile(r"undone in .+, 6 attempts"))
+    expect(log).to_contain_text(f"Compensation completed for saga {saga_id}")
     dashboard.expect_stock({"product_1": "100"}, {"user_3": "$200.00"})
     expect(dashboard.order_row(saga_id).locator(".badge")).to_have_text("Failed")

@@ -1,6 +1,7 @@
 """The dashboard at `/`, in a real browser: the original demo's four scenarios, each from a fresh
-session, with the final step statuses, stock and balances it shows, and a screenshot of each
-outcome (test-artifacts/dashboard-<scenario>.png)."""
+session and one click on its card (as the original page's "Test Scenarios" buttons), with the final
+step statuses, stock and balances it shows, and a screenshot of each outcome
+(test-artifacts/dashboard-<scenario>.png)."""
 
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -9,7 +10,14 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, expect
 
-from tests.browser.dashboard_page import SCENARIOS, STEPS, TIMEOUT_MS, DashboardPage, RequestLog
+from tests.browser.dashboard_page import (
+    SCENARIO_VALUES,
+    SCENARIOS,
+    STEPS,
+    TIMEOUT_MS,
+    DashboardPage,
+    RequestLog,
+)
 from tests.support.server import ServerProcess
 
 
@@ -22,6 +30,8 @@ class Outcome:
     balances: dict[str, str]
     log: tuple[str, ...]
     explanation: str
+    # The original demo's rule (user_3's orders fail at shipping), where it decides the outcome.
+    rule: str | None = None
 
 
 UNCHANGED_STOCK = {"product_1": "100", "product_2": "50", "product_3": "25"}
@@ -87,6 +97,7 @@ OUTCOMES = {
         balances=UNCHANGED_BALANCES,
         log=("💰 Processed payment of $50.00 for user_3", "↩️ Refunded $50.00 to user_3"),
         explanation="so the payment was refunded, the inventory reservation released",
+        rule="user_3's orders always fail at shipping",
     ),
 }
 
@@ -101,9 +112,22 @@ def test_a_scenario_from_a_fresh_session(
     expect(dashboard.page).to_have_title("Saga Demo")
     dashboard.expect_stock(UNCHANGED_STOCK, UNCHANGED_BALANCES)
 
-    saga_id = dashboard.place(scenario)
-
     outcome = OUTCOMES[scenario]
+    card = dashboard.scenario(scenario)
+    if outcome.rule is None:
+        expect(card).not_to_contain_text("user_3's orders")
+    else:
+        expect(card).to_contain_text(outcome.rule)
+
+    # One click: the order is placed, its saga is the one open (and in the address), and the
+    # form shows the values used, to change and place again.
+    saga_id = dashboard.place(scenario)
+    expect(dashboard.page.locator("article.saga")).to_have_count(1)
+    dashboard.expect_form(*SCENARIO_VALUES[scenario])
+    expect(dashboard.order_row(saga_id).get_by_role("link")).to_have_attribute(
+        "aria-current", "true"
+    )
+
     dashboard.expect_saga(saga_id, outcome.status, outcome.steps)
     saga = dashboard.saga(saga_id)
     if outcome.error is None:
@@ -111,6 +135,14 @@ def test_a_scenario_from_a_fresh_session(
     else:
         expect(saga.locator("[data-banner]")).to_contain_text(outcome.error)
     expect(saga.locator(".explain")).to_contain_text(outcome.explanation)
+    if outcome.rule is None:
+        expect(saga.locator(".explain")).not_to_contain_text("rule")
+    else:
+        expect(saga.locator("[data-banner]")).to_contain_text(outcome.rule)
+        expect(saga.locator(".explain")).to_contain_text(outcome.rule)
+    # The teaching panel explains the saga open.
+    expect(dashboard.page.locator(".what-you-saw")).to_have_attribute("data-saga-id", saga_id)
+    expect(dashboard.page.locator(".what-you-saw")).to_contain_text(outcome.explanation)
     dashboard.expect_stock(outcome.stock, outcome.balances)
 
     # The session's log in the original demo's words, and the order in the list.
@@ -145,7 +177,7 @@ def test_the_form_refuses_what_the_server_would(
 
     dashboard.field("Quantity").fill("3")
     dashboard.field("Amount").fill("30")
-    saga_id = dashboard.place()
+    saga_id = dashboard.place()  # "Place order"
     dashboard.expect_saga(saga_id, "Completed", {"ship_order": "COMPLETED"})
     dashboard.expect_stock({"product_1": "97"}, {"user_1": "$970.00"})
 
@@ -183,8 +215,12 @@ def phone(browser: Browser, built_frontend: Path) -> Iterator[BrowserContext]:
 def test_works_375_px_wide(phone: BrowserContext, server: ServerProcess, artifacts: Path) -> None:
     dashboard = DashboardPage(phone, server.url)
     dashboard.open()
+    first = dashboard.place("happy-path")
+    dashboard.expect_saga(first, "Completed", {"ship_order": "COMPLETED"})
     saga_id = dashboard.place("insufficient-funds")
     dashboard.expect_saga(saga_id, "Failed", {"process_payment": "FAILED"})
+    # The saga before folds into a one-line summary, and that fits too.
+    expect(dashboard.summary(first)).to_contain_text("Every step completed")
     # Nothing wider than the screen: no sideways scrolling.
     width = dashboard.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, width

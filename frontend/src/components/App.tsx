@@ -1,39 +1,43 @@
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { useQuery } from "urql";
 import { useAppState } from "../context";
 import { StockQuery } from "../operations";
+import { useSessionReset } from "../reset-hook";
 import { useRoute } from "../route-hook";
+import { emptySagaList, type SagaList, withoutSaga, withSaga } from "../state/sagaList";
+import { FAULT_SCENARIOS, SCENARIOS } from "../state/scenarios";
+import type { Stock } from "../state/types";
 import { Header } from "./Header";
 import { LearnPanel } from "./LearnPanel";
 import { OrderForm } from "./OrderForm";
 import { OrdersPanel } from "./OrdersPanel";
-import { SagaPanel } from "./SagaPanel";
+import { type Reveal, SagaItem } from "./SagaPanel";
 import { SessionLogPanel } from "./SessionLogPanel";
 import { StockPanel } from "./StockPanel";
 
-/** How many sagas stay open side by side; the oldest closes first. */
-const MAX_OPEN = 6;
+const NUMBER_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight"];
+const count = (n: number) => NUMBER_WORDS[n] ?? String(n);
 
 export function App() {
   const [route, navigate] = useRoute();
-  const [open, setOpen] = useState<string[]>(() => (route.name === "saga" ? [route.sagaId] : []));
-  // A saga to bring into view (placed just now), and whether to move the focus to it too (opened
-  // from the orders list).
-  const [reveal, setReveal] = useState<{ sagaId: string; focus: boolean } | null>(null);
+  const [list, setList] = useState<SagaList>(() =>
+    route.name === "saga" ? withSaga(emptySagaList, route.sagaId) : emptySagaList,
+  );
+  // A saga to bring into view (placed or opened just now), and whether to move the focus to it.
+  const [reveal, setReveal] = useState<(Reveal & { sagaId: string }) | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  const selected = route.name === "saga" ? route.sagaId : null;
 
-  // A deep link (or back/forward) to a saga opens it.
+  // A deep link (or back/forward) to a saga lists it, and it is the selected one.
   useEffect(() => {
-    if (route.name !== "saga") return;
-    setOpen((current) =>
-      current.includes(route.sagaId) ? current : [route.sagaId, ...current].slice(0, MAX_OPEN),
-    );
+    if (route.name === "saga") setList((current) => withSaga(current, route.sagaId));
   }, [route]);
 
   const stock = useStock();
 
-  const watch = useCallback(
+  const open = useCallback(
     (sagaId: string, options?: { focus?: boolean }) => {
-      setOpen((current) => [sagaId, ...current.filter((id) => id !== sagaId)].slice(0, MAX_OPEN));
+      setList((current) => withSaga(current, sagaId));
       navigate({ name: "saga", sagaId });
       setReveal({ sagaId, focus: options?.focus ?? false });
     },
@@ -42,30 +46,37 @@ export function App() {
 
   const close = useCallback(
     (sagaId: string) => {
-      setOpen((current) => current.filter((id) => id !== sagaId));
-      if (route.name === "saga" && route.sagaId === sagaId)
-        navigate({ name: "home" }, { replace: true });
+      const { list: next, neighbour } = withoutSaga(list, sagaId);
+      setList(next);
+      if (selected === sagaId) {
+        // As with tabs: the neighbour opens in its place.
+        navigate(neighbour === null ? { name: "home" } : { name: "saga", sagaId: neighbour }, {
+          replace: true,
+        });
+      }
+      if (neighbour !== null) setReveal({ sagaId: neighbour, focus: true });
+      else heading.current?.focus();
     },
-    [navigate, route],
+    [list, navigate, selected],
   );
 
   const onReset = useCallback(() => {
-    setOpen([]);
+    setList(emptySagaList);
     navigate({ name: "home" }, { replace: true });
   }, [navigate]);
-
-  const focused = route.name === "saga" ? route.sagaId : (open[0] ?? null);
+  const reset = useSessionReset(onReset);
+  const onRevealed = useCallback(() => setReveal(null), []);
 
   return (
     <>
       <a className="skip-link" href="#sagas-heading">
         Skip to the sagas
       </a>
-      <Header onReset={onReset} />
+      <Header reset={reset} />
       <main className="layout">
         <div className="column column-left">
           <section className="card area-form" aria-labelledby="place-order-heading">
-            <OrderForm stock={stock.data} onPlaced={(sagaId) => watch(sagaId)} />
+            <OrderForm stock={stock.data} onPlaced={(sagaId) => open(sagaId)} reset={reset} />
           </section>
           <section className="card area-stock" aria-labelledby="stock-heading">
             <StockPanel stock={stock.data} error={stock.error} />
@@ -73,39 +84,59 @@ export function App() {
         </div>
         <div className="column column-center">
           <section className="area-sagas" aria-labelledby="sagas-heading">
-            <h2 id="sagas-heading" tabIndex={-1}>
-              Sagas
+            <h2 id="sagas-heading" ref={heading} tabIndex={-1}>
+              Sagas{" "}
+              {list.ids.length > 1 && <span className="muted count">({list.ids.length})</span>}
             </h2>
-            {open.length === 0 ? (
+            {list.ids.length === 0 ? (
               <p className="empty card">
-                Place an order, or pick one of the four scenarios: its saga appears here and runs
+                Place an order, or click one of the{" "}
+                {count(SCENARIOS.length + FAULT_SCENARIOS.length)} scenarios (
+                {count(SCENARIOS.length)} from the original demo, {count(FAULT_SCENARIOS.length)}{" "}
+                with a fault plan): its order is placed at once, and its saga opens here and runs
                 live, step by step.
               </p>
             ) : (
-              <div className="saga-list">
-                {open.map((sagaId) => (
-                  <SagaPanel
-                    key={sagaId}
-                    sagaId={sagaId}
-                    focused={sagaId === focused}
-                    reveal={reveal?.sagaId === sagaId ? reveal : null}
-                    onRevealed={() => setReveal(null)}
-                    onClose={() => close(sagaId)}
-                  />
-                ))}
-              </div>
+              <>
+                {list.ids.length > 1 && (
+                  <p className="muted saga-list-hint">
+                    {selected === null
+                      ? "Click a saga to open it."
+                      : "One saga open at a time: click another to open it."}
+                  </p>
+                )}
+                <ol className="saga-list" aria-label="Sagas, newest first">
+                  {list.ids.map((sagaId) => (
+                    <li key={sagaId} data-saga-id={sagaId}>
+                      <SagaItem
+                        sagaId={sagaId}
+                        selected={sagaId === selected}
+                        reveal={reveal?.sagaId === sagaId ? reveal : null}
+                        onRevealed={onRevealed}
+                        onOpen={() => open(sagaId, { focus: true })}
+                        onClose={() => close(sagaId)}
+                      />
+                    </li>
+                  ))}
+                </ol>
+                {list.trimmed && (
+                  <p className="muted saga-list-hint">
+                    Older sagas are in the orders list: open them from there.
+                  </p>
+                )}
+              </>
             )}
           </section>
         </div>
         <div className="column column-right">
           <section className="card area-orders" aria-labelledby="orders-heading">
-            <OrdersPanel onOpen={(sagaId) => watch(sagaId, { focus: true })} />
+            <OrdersPanel selected={selected} onOpen={(sagaId) => open(sagaId, { focus: true })} />
           </section>
           <section className="card area-log" aria-labelledby="log-heading">
             <SessionLogPanel />
           </section>
           <section className="card area-learn" aria-labelledby="learn-heading">
-            <LearnPanel sagaId={focused} />
+            <LearnPanel sagaId={selected} />
           </section>
         </div>
       </main>
@@ -114,11 +145,6 @@ export function App() {
       </footer>
     </>
   );
-}
-
-export interface Stock {
-  readonly inventory: readonly { readonly productId: string; readonly available: number }[];
-  readonly balances: readonly { readonly userId: string; readonly balance: string }[];
 }
 
 /** Stock and balances, fetched again (network-only) whenever the session's events say they may

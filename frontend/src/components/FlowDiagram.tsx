@@ -1,4 +1,5 @@
 import type { SagaState } from "../state/sagaView";
+import { STEP_BADGE_TEXT, stepBadge } from "../state/stepStatus";
 import { ORDER_STEPS, stepWords } from "../state/steps";
 
 const BOX_W = 150;
@@ -17,8 +18,10 @@ const UNDO: Record<string, string> = {
  * back up (dashed arrows), each box coloured by the step's status in the saga shown.
  */
 export function FlowDiagram({ saga }: { saga: SagaState | null }) {
-  const statusOf = (name: string) =>
-    saga?.steps.find((s) => s.name === name)?.status.toLowerCase() ?? "idle";
+  const badgeOf = (name: string) => {
+    const step = saga?.steps.find((s) => s.name === name);
+    return step === undefined ? null : stepBadge(step);
+  };
   const height = ORDER_STEPS.length * (BOX_H + GAP) + 30;
   return (
     <svg
@@ -59,6 +62,7 @@ export function FlowDiagram({ saga }: { saga: SagaState | null }) {
       </defs>
       {ORDER_STEPS.map((name, i) => {
         const y = 10 + i * (BOX_H + GAP);
+        const badge = badgeOf(name);
         const next = y + BOX_H + GAP;
         return (
           <g key={name}>
@@ -68,13 +72,13 @@ export function FlowDiagram({ saga }: { saga: SagaState | null }) {
               width={BOX_W}
               height={BOX_H}
               rx={8}
-              className={`flow-box flow-${statusOf(name)}`}
+              className={`flow-box flow-${badge?.toLowerCase() ?? "idle"}`}
             />
             <text x={X + BOX_W / 2} y={y + 20} textAnchor="middle" className="flow-label">
               {stepWords(name).label}
             </text>
             <text x={X + BOX_W / 2} y={y + 36} textAnchor="middle" className="flow-sub">
-              {statusOf(name) === "idle" ? name : statusOf(name).toUpperCase()}
+              {badge === null ? name : STEP_BADGE_TEXT[badge]}
             </text>
             {i < ORDER_STEPS.length - 1 && (
               <line

@@ -1,11 +1,5 @@
-import { useState } from "react";
-import { useMutation } from "urql";
-import { useApp, useAppState, useConnection } from "../context";
-import { errorInfo } from "../errors";
-import { ResetMutation } from "../operations";
-import { lastSequence } from "../state/sagaView";
-import type { AppState } from "../state/store";
-import { isTerminal } from "../state/types";
+import { useConnection } from "../context";
+import type { SessionReset } from "../reset-hook";
 
 const CONNECTION_TEXT = {
   connecting: "Connecting…",
@@ -37,37 +31,8 @@ export function ConnectionIndicator() {
   );
 }
 
-/** Whether a saga of the session is still running (as far as the events say). */
-function anyRunning(state: AppState): boolean {
-  for (const view of state.sagas.values()) {
-    const last = lastSequence(view);
-    const event = view.events[last - 1];
-    if (event !== undefined && !isTerminal(event.sagaStatus)) return true;
-  }
-  return false;
-}
-
-export function Header({ onReset }: { onReset: () => void }) {
-  const { store, announce } = useApp();
-  const running = useAppState(anyRunning);
-  const [{ fetching }, reset] = useMutation(ResetMutation);
-  const [message, setMessage] = useState<{ text: string; error: boolean } | null>(null);
-
-  const doReset = async () => {
-    setMessage(null);
-    const result = await reset({});
-    if (result.error) {
-      const info = errorInfo(result.error);
-      setMessage({ text: info.message, error: true });
-      return;
-    }
-    store.dispatch({ type: "reset" });
-    onReset();
-    const text = result.data?.reset.message ?? "Reset.";
-    setMessage({ text, error: false });
-    announce(text);
-  };
-
+export function Header({ reset }: { reset: SessionReset }) {
+  const { running, fetching, message } = reset;
   return (
     <header className="header">
       <div className="brand">
@@ -82,7 +47,7 @@ export function Header({ onReset }: { onReset: () => void }) {
         <button
           type="button"
           className="button"
-          onClick={doReset}
+          onClick={reset.run}
           disabled={running || fetching}
           aria-describedby="reset-help"
         >
@@ -100,7 +65,7 @@ export function Header({ onReset }: { onReset: () => void }) {
           <button
             type="button"
             className="link-button"
-            onClick={() => setMessage(null)}
+            onClick={reset.dismiss}
             aria-label="Dismiss"
           >
             ×

@@ -1,3 +1,4 @@
+import { shortId } from "../format";
 import { useOrder, useSagaView } from "../saga-hooks";
 import { explainSaga } from "../state/explain";
 import { FlowDiagram } from "./FlowDiagram";
@@ -9,8 +10,13 @@ function WhatYouSaw({ sagaId }: { sagaId: string }) {
     <>
       <FlowDiagram saga={saga} />
       {saga.status !== null && (
-        <div className="what-you-saw">
-          <h3>What you just saw</h3>
+        <div className="what-you-saw" data-saga-id={sagaId}>
+          <h3>
+            What you just saw{" "}
+            <span className="muted">
+              (order <code>{shortId(saga.orderId ?? sagaId)}</code>)
+            </span>
+          </h3>
           <p>{explainSaga(saga, order)}</p>
         </div>
       )}

@@ -3,9 +3,18 @@ import { useMutation } from "urql";
 import { useApp } from "../context";
 import { errorInfo } from "../errors";
 import { CreateOrderMutation } from "../operations";
-import type { Fault } from "../state/faults";
+import type { SessionReset } from "../reset-hook";
+import { checkPlan, faultOfServerError, toFaultDraft } from "../state/faults";
 import { formatMoney } from "../state/money";
-import { FAULT_SCENARIOS, SCENARIOS, type Scenario } from "../state/scenarios";
+import {
+  FAULT_SCENARIOS,
+  SCENARIOS,
+  type Scenario,
+  SHIPPING_RULE,
+  scenarioShortfall,
+  UNDELIVERABLE_USERS,
+} from "../state/scenarios";
+import type { Stock } from "../state/types";
 import {
   type FieldErrors,
   fieldOfServerError,
@@ -14,8 +23,7 @@ import {
   toOrderInput,
   validateOrder,
 } from "../state/validation";
-import type { Stock } from "./App";
-import { FaultEditor } from "./FaultEditor";
+import { FaultEditor, type FaultRow, type FaultServerError, faultRow } from "./FaultEditor";
 
 const EMPTY: OrderDraft = { userId: "", productId: "", quantity: "1", amount: "" };
 
@@ -79,18 +87,23 @@ function Field(props: FieldProps) {
 export function OrderForm({
   stock,
   onPlaced,
+  reset,
 }: {
   stock: Stock | undefined;
   onPlaced: (sagaId: string) => void;
+  reset: SessionReset;
 }) {
   const { store, announce } = useApp();
   const [draft, setDraft] = useState<OrderDraft>(EMPTY);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [formError, setFormError] = useState<string | null>(null);
-  const [faults, setFaults] = useState<readonly Fault[]>([]);
-  const [faultError, setFaultError] = useState<string | undefined>(undefined);
+  const [faults, setFaults] = useState<readonly FaultRow[]>([]);
+  const [faultError, setFaultError] = useState<FaultServerError | undefined>(undefined);
+  const [faultFocus, setFaultFocus] = useState(0);
   const [submitted, setSubmitted] = useState(false);
   const [{ fetching }, createOrder] = useMutation(CreateOrderMutation);
+  // An order on its way: a second click on a scenario (a double click) places nothing more.
+  const sending = useRef(false);
   const inputs = useRef<Partial<Record<OrderField, HTMLInputElement | null>>>({});
   const usersId = useId();
   const productsId = useId();
@@ -99,7 +112,7 @@ export function OrderForm({
   const item = stock?.inventory.find((i) => i.productId === draft.productId);
   const userHint = draft.userId
     ? balance
-      ? `Balance ${formatMoney(balance.balance)}`
+      ? `Balance ${formatMoney(balance.balance)}${UNDELIVERABLE_USERS.includes(draft.userId) ? ` · ${SHIPPING_RULE}` : ""}`
       : "Unknown user: the saga will fail at validation"
     : undefined;
   const productHint = draft.productId
@@ -117,79 +130,108 @@ export function OrderForm({
     else if (errors[name]) setErrors({ ...errors, [name]: undefined });
   };
 
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    setSubmitted(true);
+  /** Places the order the form (or a scenario) holds; the saga it starts becomes the selected one. */
+  const place = async (order: OrderDraft, plan: readonly FaultRow[]) => {
     setFormError(null);
-    const found = validateOrder(draft);
+    setFaultError(undefined);
+    const found = validateOrder(order);
     setErrors(found);
     const first = (Object.keys(found) as OrderField[])[0];
     if (first !== undefined) {
+      setSubmitted(true);
       inputs.current[first]?.focus();
       return;
     }
-    setFaultError(undefined);
+    const checked = checkPlan(plan);
+    if ("errors" in checked) {
+      setSubmitted(true);
+      setFaultFocus((n) => n + 1);
+      return;
+    }
+    if (sending.current) return;
+    sending.current = true;
     const result = await createOrder({
       input: {
-        ...toOrderInput(draft),
-        faults: faults.length > 0 ? faults.map((f) => ({ ...f })) : null,
+        ...toOrderInput(order),
+        faults: checked.faults.length > 0 ? checked.faults.map((f) => ({ ...f })) : null,
       },
+    }).finally(() => {
+      sending.current = false;
     });
     if (result.error || !result.data) {
       const info = result.error
         ? errorInfo(result.error)
         : { message: "No answer", field: null, code: null };
       const field = fieldOfServerError(info.field);
+      const fault = faultOfServerError(info.field);
       if (field !== null) {
         setErrors({ [field]: info.message });
         inputs.current[field]?.focus();
-      } else if (info.field?.startsWith("input.faults")) {
-        setFaultError(info.message);
+      } else if (fault !== null || info.field?.startsWith("input.faults")) {
+        setFaultError({
+          index: fault?.index ?? null,
+          field: fault?.field ?? "kind",
+          message: info.message,
+        });
+        setFaultFocus((n) => n + 1);
       } else {
         setFormError(info.message);
       }
       return;
     }
-    const { order, saga } = result.data.createOrder;
-    store.dispatch({ type: "orders", orders: [order] });
+    const { order: placed, saga } = result.data.createOrder;
+    store.dispatch({ type: "orders", orders: [placed] });
     store.dispatch({ type: "snapshot", saga });
     announce(`Order placed: its saga ${saga.id} is running.`);
     setSubmitted(false);
     onPlaced(saga.id);
   };
 
-  const pick = (scenario: Scenario) => {
-    setDraft(scenario.draft);
-    setFaults(scenario.faults ?? []);
-    setErrors({});
-    setFormError(null);
-    setFaultError(undefined);
-    setSubmitted(false);
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    void place(draft, faults);
   };
+
+  /** One click, as on the original page: the form takes the scenario's values, then places it. */
+  const run = (scenario: Scenario) => {
+    if (sending.current) return;
+    const plan = scenario.faults.map((fault) => faultRow(toFaultDraft(fault)));
+    setDraft(scenario.draft);
+    setFaults(plan);
+    setSubmitted(false);
+    void place(scenario.draft, plan);
+  };
+
+  const card = (scenario: Scenario, number: number) => (
+    <ScenarioCard
+      key={scenario.id}
+      scenario={scenario}
+      number={number}
+      shortfall={scenarioShortfall(scenario, stock)}
+      busy={fetching}
+      reset={reset}
+      onRun={run}
+    />
+  );
 
   return (
     <>
       <h2 id="place-order-heading">Place an order</h2>
+      <p className="presets-hint">
+        One click on a scenario places its order; the form keeps its values, to change and place
+        again.
+      </p>
       <fieldset className="presets">
         <legend>Scenarios of the original demo</legend>
-        <div className="preset-list">
-          {SCENARIOS.map((scenario, index) => (
-            <PresetButton key={scenario.id} scenario={scenario} number={index + 1} onPick={pick} />
-          ))}
-        </div>
+        <ul className="preset-list">
+          {SCENARIOS.map((scenario, index) => card(scenario, index + 1))}
+        </ul>
       </fieldset>
       <fieldset className="presets">
         <legend>With a fault plan</legend>
-        <div className="preset-list">
-          {FAULT_SCENARIOS.map((scenario, index) => (
-            <PresetButton
-              key={scenario.id}
-              scenario={scenario}
-              number={SCENARIOS.length + index + 1}
-              onPick={pick}
-            />
-          ))}
-        </div>
+        <ul className="preset-list">
+          {FAULT_SCENARIOS.map((scenario, index) => card(scenario, SCENARIOS.length + index + 1))}
+        </ul>
       </fieldset>
       <form className="order-form" onSubmit={submit} noValidate aria-label="New order">
         <Field
@@ -258,12 +300,14 @@ export function OrderForm({
           />
         </div>
         <FaultEditor
-          plan={faults}
+          rows={faults}
           onChange={(plan) => {
             setFaults(plan);
             setFaultError(undefined);
           }}
+          showErrors={submitted}
           serverError={faultError}
+          focusRequest={faultFocus}
         />
         {formError && (
           <p className="notice notice-error" role="alert">
@@ -283,26 +327,58 @@ export function OrderForm({
   );
 }
 
-function PresetButton({
+function ScenarioCard({
   scenario,
   number,
-  onPick,
+  shortfall,
+  busy,
+  reset,
+  onRun,
 }: {
   scenario: Scenario;
   number: number;
-  onPick: (scenario: Scenario) => void;
+  /** Why it would not end as it says, with the session's stock and balances now. */
+  shortfall: string | null;
+  busy: boolean;
+  reset: SessionReset;
+  onRun: (scenario: Scenario) => void;
 }) {
+  const noteId = useId();
   return (
-    <button
-      type="button"
-      className="preset"
-      data-scenario={scenario.id}
-      onClick={() => onPick(scenario)}
-    >
-      <span className="preset-title">
-        {number}. {scenario.title}
-      </span>
-      <span className="preset-expect">{scenario.expect}</span>
-    </button>
+    <li className={shortfall ? "preset preset-short" : "preset"}>
+      <button
+        type="button"
+        className="preset-run"
+        data-scenario={scenario.id}
+        aria-disabled={busy || undefined}
+        aria-describedby={shortfall ? noteId : undefined}
+        onClick={() => onRun(scenario)}
+      >
+        <span className="preset-title">
+          {number}. {scenario.title}
+        </span>
+        <span className="preset-expect">{scenario.expect}</span>
+        {scenario.rule && <span className="preset-rule">{scenario.rule}</span>}
+      </button>
+      {shortfall && (
+        <div className="preset-shortfall" data-shortfall="">
+          <p id={noteId}>{shortfall}</p>
+          <button
+            type="button"
+            className="button button-small"
+            onClick={reset.run}
+            disabled={reset.running || reset.fetching}
+            aria-label="Reset stock and balances"
+            title={
+              reset.running
+                ? "Reset is disabled while a saga runs."
+                : "Reseed this session's stock and balances and clear its orders."
+            }
+          >
+            Reset
+          </button>
+        </div>
+      )}
+    </li>
   );
 }

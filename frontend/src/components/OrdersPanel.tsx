@@ -8,7 +8,7 @@ import { routePath } from "../state/route";
 import { lastSequence } from "../state/sagaView";
 import type { AppState } from "../state/store";
 import type { SagaStatus } from "../state/types";
-import { SagaStatusBadge } from "./SagaPanel";
+import { SagaStatusBadge } from "./Badges";
 
 const PAGE_SIZE = 10;
 const FILTERS: readonly (SagaStatus | "")[] = [
@@ -32,7 +32,13 @@ function OrderStatus({ sagaId, fallback }: { sagaId: string; fallback: SagaStatu
   return <SagaStatusBadge status={status} />;
 }
 
-export function OrdersPanel({ onOpen }: { onOpen: (sagaId: string) => void }) {
+export function OrdersPanel({
+  selected,
+  onOpen,
+}: {
+  selected: string | null;
+  onOpen: (sagaId: string) => void;
+}) {
   const { store } = useApp();
   const version = useAppState((s) => s.ordersVersion);
   const [status, setStatus] = useState<SagaStatus | "">("");
@@ -103,6 +109,7 @@ export function OrdersPanel({ onOpen }: { onOpen: (sagaId: string) => void }) {
               <a
                 href={routePath({ name: "saga", sagaId: node.saga.id })}
                 onClick={(e) => open(e, node.saga.id)}
+                aria-current={node.saga.id === selected ? "true" : undefined}
               >
                 <span className="order-main">
                   <code>{shortId(node.id)}</code>

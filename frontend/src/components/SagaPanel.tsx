@@ -5,43 +5,23 @@ import { downloadJson } from "../download";
 import { errorInfo } from "../errors";
 import { formatClock, shortId } from "../format";
 import { CancelSagaMutation, RetrySagaMutation } from "../operations";
-import { useOrder, useSagaSnapshot, useSagaUpdates, useSagaView } from "../saga-hooks";
+import { type Load, useOrder, useSagaSnapshot, useSagaUpdates, useSagaView } from "../saga-hooks";
 import { announceEvent } from "../state/describe";
-import { explainSaga } from "../state/explain";
+import { explainSaga, summarizeSaga } from "../state/explain";
 import { describeFault } from "../state/faults";
 import { formatMoney } from "../state/money";
-import type { SagaState, StepState } from "../state/sagaView";
+import type { SagaState, SagaView, StepState } from "../state/sagaView";
+import { isShippingRule, SHIPPING_RULE } from "../state/scenarios";
+import { stepBadge } from "../state/stepStatus";
 import { stepWords } from "../state/steps";
-import type { SagaStatus, StepStatus } from "../state/types";
+import type { OrderInfo } from "../state/types";
+import { SagaStatusBadge, StepStatusBadge } from "./Badges";
+import { CopyableId } from "./CopyButton";
 import { Timeline } from "./Timeline";
-
-const SAGA_STATUS_TEXT: Record<SagaStatus, string> = {
-  PENDING: "Pending",
-  PROCESSING: "Processing",
-  COMPENSATING: "Compensating",
-  COMPLETED: "Completed",
-  FAILED: "Failed",
-  COMPENSATION_FAILED: "Compensation failed",
-};
-
-export function SagaStatusBadge({ status }: { status: SagaStatus | null }) {
-  return (
-    <span className={`badge badge-${(status ?? "unknown").toLowerCase()}`} data-status={status}>
-      {status === null ? "Loading" : SAGA_STATUS_TEXT[status]}
-    </span>
-  );
-}
-
-function StepStatusText({ status }: { status: StepStatus }) {
-  return (
-    <span className={`step-status status-${status.toLowerCase()}`} data-status={status}>
-      {status}
-    </span>
-  );
-}
 
 function StepItem({ step, index }: { step: StepState; index: number }) {
   const words = stepWords(step.name);
+  const badge = stepBadge(step);
   const notes: string[] = [];
   if (step.attempts > 1) notes.push(`${step.attempts} attempts`);
   if (step.compensation !== null && step.status !== "COMPENSATED") {
@@ -54,7 +34,7 @@ function StepItem({ step, index }: { step: StepState; index: number }) {
     notes.push(`${state}${attempts}`);
   }
   return (
-    <li className={`step step-${step.status.toLowerCase()}`} data-step={step.name}>
+    <li className={`step step-${badge.toLowerCase()}`} data-step={step.name}>
       <span className="step-index" aria-hidden="true">
         {index + 1}
       </span>
@@ -78,7 +58,7 @@ function StepItem({ step, index }: { step: StepState; index: number }) {
         )}
         {notes.length > 0 && <span className="step-notes">{notes.join(" · ")}</span>}
       </span>
-      <StepStatusText status={step.status} />
+      <StepStatusBadge status={badge} />
     </li>
   );
 }
@@ -90,55 +70,186 @@ function Banner({ saga }: { saga: SagaState }) {
   return (
     <div className={`banner ${tone}`} data-banner="failure">
       <strong>{stepWords(step).label} failed:</strong> <span>{error ?? "unknown error"}</span>
+      {isShippingRule(saga.failure) && <span className="banner-rule"> ({SHIPPING_RULE})</span>}
       {saga.status === "COMPENSATING" && <span> — undoing what took effect…</span>}
     </div>
   );
 }
 
-export function SagaPanel({
+/** How the list asks a saga to show itself: scrolled into view, and focused (keyboard). */
+export interface Reveal {
+  readonly focus: boolean;
+}
+
+/**
+ * One saga of the list: its data followed live whether it is open or not, shown open (the
+ * selected saga) or as a one-line summary that opens on click.
+ */
+export function SagaItem({
   sagaId,
-  focused,
+  selected,
   reveal,
   onRevealed,
+  onOpen,
   onClose,
 }: {
   sagaId: string;
-  focused: boolean;
-  reveal: { focus: boolean } | null;
+  selected: boolean;
+  reveal: Reveal | null;
   onRevealed: () => void;
+  onOpen: () => void;
   onClose: () => void;
 }) {
-  const { store, announce } = useApp();
+  const { announce } = useApp();
   const { view, saga } = useSagaView(sagaId);
   const load = useSagaSnapshot(sagaId, view);
   useSagaUpdates(sagaId, load === "ok" && !saga.terminal);
   const order = useOrder(saga.orderId);
-  const headingId = useId();
-  const heading = useRef<HTMLHeadingElement>(null);
-  const [{ fetching: cancelling }, cancelSaga] = useMutation(CancelSagaMutation);
-  const [{ fetching: retrying }, retrySaga] = useMutation(RetrySagaMutation);
-  const [actionMessage, setActionMessage] = useState<string | null>(null);
 
-  // Brought into view when placed (on a phone the form is above it), focused when opened from
-  // the orders list.
-  useEffect(() => {
-    if (reveal === null) return;
-    if (reveal.focus) heading.current?.focus({ preventScroll: true });
-    heading.current?.closest("article")?.scrollIntoView({ block: "nearest" });
-    onRevealed();
-  }, [reveal, onRevealed]);
-
-  // Announce each new transition of this saga to screen readers.
+  // Each transition of the open saga, and how the others end, for screen readers.
   const latest = view.events[saga.lastSequence - 1];
   const announced = useRef(0);
   useEffect(() => {
     if (latest === undefined || latest.sequence <= announced.current) return;
     const first = announced.current === 0;
     announced.current = latest.sequence;
-    if (!first || !saga.terminal) {
+    if (first && saga.terminal) return; // known already when it came into the list
+    if (selected || saga.terminal) {
       announce(`Order ${shortId(latest.orderId)}: ${announceEvent(latest)}`);
     }
-  }, [latest, announce, saga.terminal]);
+  }, [latest, announce, saga.terminal, selected]);
+
+  return selected ? (
+    <SagaPanel
+      sagaId={sagaId}
+      view={view}
+      saga={saga}
+      load={load}
+      order={order}
+      reveal={reveal}
+      onRevealed={onRevealed}
+      onClose={onClose}
+    />
+  ) : (
+    <SagaSummary
+      sagaId={sagaId}
+      saga={saga}
+      order={order}
+      missing={load === "missing"}
+      reveal={reveal}
+      onRevealed={onRevealed}
+      onOpen={onOpen}
+      onClose={onClose}
+    />
+  );
+}
+
+function orderWords(order: OrderInfo | undefined): string {
+  return order === undefined
+    ? ""
+    : `${order.userId} · ${order.quantity} × ${order.productId} · ${formatMoney(order.amount)}`;
+}
+
+function SagaSummary({
+  sagaId,
+  saga,
+  order,
+  missing,
+  reveal,
+  onRevealed,
+  onOpen,
+  onClose,
+}: {
+  sagaId: string;
+  saga: SagaState;
+  order: OrderInfo | undefined;
+  missing: boolean;
+  reveal: Reveal | null;
+  onRevealed: () => void;
+  onOpen: () => void;
+  onClose: () => void;
+}) {
+  const row = useRef<HTMLDivElement>(null);
+  const button = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (reveal === null) return;
+    if (reveal.focus) button.current?.focus({ preventScroll: true });
+    row.current?.scrollIntoView({ block: "nearest" });
+    onRevealed();
+  }, [reveal, onRevealed]);
+
+  const orderLabel = shortId(saga.orderId ?? sagaId);
+  const what = orderWords(order);
+  const outcome = missing ? "Not in this session" : summarizeSaga(saga);
+  return (
+    <div
+      ref={row}
+      className="saga-summary"
+      data-saga-id={sagaId}
+      data-status={saga.status ?? "LOADING"}
+    >
+      <button
+        ref={button}
+        type="button"
+        className="saga-summary-open"
+        onClick={onOpen}
+        title={[what, outcome].filter(Boolean).join(" — ")}
+      >
+        <SagaStatusBadge status={saga.status} />
+        <span className="summary-order">
+          <span className="sr-only">Order </span>
+          <code>{orderLabel}</code>
+        </span>
+        {what && <span className="summary-what">{what}</span>}
+        <span className="summary-outcome">{outcome}</span>
+      </button>
+      <button
+        type="button"
+        className="link-button summary-close"
+        onClick={onClose}
+        aria-label={`Close order ${orderLabel}`}
+        title="Remove from this list (the order stays in the orders list)"
+      >
+        ×
+      </button>
+    </div>
+  );
+}
+
+function SagaPanel({
+  sagaId,
+  view,
+  saga,
+  load,
+  order,
+  reveal,
+  onRevealed,
+  onClose,
+}: {
+  sagaId: string;
+  view: SagaView;
+  saga: SagaState;
+  load: Load;
+  order: OrderInfo | undefined;
+  reveal: Reveal | null;
+  onRevealed: () => void;
+  onClose: () => void;
+}) {
+  const { store } = useApp();
+  const headingId = useId();
+  const heading = useRef<HTMLHeadingElement>(null);
+  const [{ fetching: cancelling }, cancelSaga] = useMutation(CancelSagaMutation);
+  const [{ fetching: retrying }, retrySaga] = useMutation(RetrySagaMutation);
+  const [actionMessage, setActionMessage] = useState<string | null>(null);
+
+  // Brought into view when placed or opened (on a phone the form is above it), focused when
+  // opened from a list.
+  useEffect(() => {
+    if (reveal === null) return;
+    if (reveal.focus) heading.current?.focus({ preventScroll: true });
+    heading.current?.closest("article")?.scrollIntoView({ block: "nearest" });
+    onRevealed();
+  }, [reveal, onRevealed]);
 
   const cancel = async () => {
     setActionMessage(null);
@@ -167,10 +278,11 @@ export function SagaPanel({
   const running = saga.status === "PROCESSING" || saga.status === "PENDING";
   const faults = view.snapshot?.faults ?? [];
   const events = view.events.slice(0, saga.lastSequence);
+  const what = orderWords(order);
 
   return (
     <article
-      className={focused ? "card saga saga-focused" : "card saga"}
+      className="card saga saga-selected"
       aria-labelledby={headingId}
       data-saga-id={sagaId}
       data-status={saga.status ?? "LOADING"}
@@ -183,14 +295,16 @@ export function SagaPanel({
             </h3>
             <SagaStatusBadge status={saga.status} />
           </div>
-          <p className="saga-meta">
-            {order && (
-              <>
-                {order.userId} · {order.quantity} × {order.productId} · {formatMoney(order.amount)}
-                {" · "}
-              </>
+          {what && <p className="saga-meta">{what}</p>}
+          <p className="saga-meta saga-ids">
+            {saga.orderId !== null && (
+              <span>
+                order <CopyableId value={saga.orderId} what="order" />
+              </span>
             )}
-            saga <code title={sagaId}>{shortId(sagaId)}</code>
+            <span>
+              saga <CopyableId value={sagaId} what="saga" />
+            </span>
           </p>
           {faults.length > 0 && (
             <p className="saga-meta" data-faults="">

@@ -1,5 +1,5 @@
 import { formatMoney } from "../state/money";
-import type { Stock } from "./App";
+import type { Stock } from "../state/types";
 
 export function StockPanel({ stock, error }: { stock: Stock | undefined; error: string | null }) {
   return (

@@ -1,5 +1,6 @@
 import { formatDuration, parseTime } from "../format";
 import type { SagaState } from "../state/sagaView";
+import { stepTimeline } from "../state/stepStatus";
 
 /**
  * How long each step (and its compensation) took, on one time axis from the saga's start.
@@ -32,43 +33,27 @@ export function Timeline({ saga }: { saga: SagaState }) {
       </figcaption>
       <ul>
         {saga.steps.map((step) => {
-          const from = parseTime(step.startedAt);
-          const to = parseTime(step.finishedAt) ?? (from !== null ? end : null);
-          const cFrom = parseTime(step.compensationStartedAt);
-          const cTo = parseTime(step.compensationFinishedAt) ?? (cFrom !== null ? end : null);
-          const words: string[] = [];
-          if (step.status === "RUNNING") {
-            words.push(step.attempts > 1 ? `running, attempt ${step.attempts}…` : "running…");
-          } else if (from !== null && to !== null) {
-            words.push(
-              `${formatDuration(to - from)}${step.attempts > 1 ? `, ${step.attempts} attempts` : ""}`,
-            );
-          } else {
-            words.push("not run");
-          }
-          if (step.compensation === "RUNNING") {
-            words.push("being undone…");
-          } else if (cFrom !== null && cTo !== null) {
-            words.push(
-              `undone in ${formatDuration(cTo - cFrom)}${step.compensationAttempts > 1 ? `, ${step.compensationAttempts} attempts` : ""}`,
-            );
-          }
+          const { run, undo, words } = stepTimeline(step, end);
           return (
-            <li key={step.name}>
+            <li key={step.name} data-timeline-step={step.name}>
               <span className="timeline-name">{step.name}</span>
               <span className="timeline-track" aria-hidden="true">
-                {from !== null && to !== null && (
+                {run !== null && (
                   <span
                     className={`timeline-bar bar-${step.status.toLowerCase()}`}
-                    style={{ left: pos(from), width: width(from, to) }}
+                    style={{ left: pos(run.from), width: width(run.from, run.to) }}
                   >
                     {step.attempts > 1 && <span className="bar-attempts">×{step.attempts}</span>}
                   </span>
                 )}
-                {cFrom !== null && cTo !== null && (
+                {undo !== null && (
                   <span
-                    className="timeline-bar bar-compensation"
-                    style={{ left: pos(cFrom), width: width(cFrom, cTo) }}
+                    className={
+                      undo.failed
+                        ? "timeline-bar bar-compensation bar-compensation-failed"
+                        : "timeline-bar bar-compensation"
+                    }
+                    style={{ left: pos(undo.from), width: width(undo.from, undo.to) }}
                   >
                     {step.compensationAttempts > 1 && (
                       <span className="bar-attempts">×{step.compensationAttempts}</span>
@@ -76,7 +61,7 @@ export function Timeline({ saga }: { saga: SagaState }) {
                   </span>
                 )}
               </span>
-              <span className="timeline-words">{words.join("; ")}</span>
+              <span className="timeline-words">{words}</span>
             </li>
           );
         })}

@@ -72,9 +72,10 @@ export function describeEvent(event: SagaEvent, order?: Order): string {
     case "SAGA_COMPLETED":
       return `✅ Saga ${event.sagaId} completed successfully`;
     case "SAGA_FAILED":
+      // The original demo's "🔄 Compensation completed for saga …", said only when it is true.
       return event.sagaStatus === "COMPENSATION_FAILED"
-        ? `💥 Compensation incomplete for saga ${event.sagaId}: COMPENSATION_FAILED`
-        : `🔄 Compensation completed for saga ${event.sagaId}: FAILED`;
+        ? `💥 Compensation incomplete for saga ${event.sagaId}: the order failed and a compensation is left undone`
+        : `🔄 Compensation completed for saga ${event.sagaId}: the order failed and every step that took effect was undone`;
   }
 }
 

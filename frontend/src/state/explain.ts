@@ -5,6 +5,7 @@
  */
 import { formatMoney } from "./money";
 import type { SagaState } from "./sagaView";
+import { isShippingRule, SHIPPING_RULE } from "./scenarios";
 import { stepWords } from "./steps";
 import type { OrderInfo } from "./types";
 
@@ -23,6 +24,14 @@ function undoneList(names: readonly string[]): string {
       return i === 0 ? `${subject} was ${verb}` : `${subject} ${verb}`;
     }),
   );
+}
+
+/** "Shipping failed (Shipping address invalid: user_3's orders always fail at shipping, …)". */
+function failedBecause(failure: NonNullable<SagaState["failure"]>): string {
+  const why = isShippingRule(failure)
+    ? `${failure.error}: ${SHIPPING_RULE}`
+    : (failure.error ?? "an error");
+  return `${stepWords(failure.step).subject} failed (${why})`;
 }
 
 export function explainSaga(saga: SagaState, order?: Order): string {
@@ -52,9 +61,7 @@ export function explainSaga(saga: SagaState, order?: Order): string {
       return `Every step completed, so the saga committed: nothing had to be undone.${details}`;
     }
     case "COMPENSATING": {
-      const why = failed
-        ? `${stepWords(failed.step).subject} failed (${failed.error ?? "an error"})`
-        : "A step failed";
+      const why = failed ? failedBecause(failed) : "A step failed";
       return `${why}, so the orchestrator is undoing the steps that took effect, newest first.${compensated.length ? ` So far ${undoneList(compensated)}.` : ""}`;
     }
     case "FAILED":
@@ -63,7 +70,7 @@ export function explainSaga(saga: SagaState, order?: Order): string {
       const cause =
         failed.error === "Cancelled"
           ? `You cancelled the saga before ${stepWords(failed.step).label.toLowerCase()}`
-          : `${stepWords(failed.step).subject} failed (${failed.error ?? "an error"})`;
+          : failedBecause(failed);
       const undo =
         compensated.length === 0
           ? ": nothing had taken effect yet, so there was nothing to undo"
@@ -77,4 +84,40 @@ export function explainSaga(saga: SagaState, order?: Order): string {
       return `${cause}${undo}. Stock and balances are as they were before the order.`;
     }
   }
+}
+
+/** The saga in one line, for its summary in the list: where it is, or how it ended. */
+export function summarizeSaga(saga: SagaState): string {
+  const failed = saga.failure;
+  const failedText =
+    failed === null
+      ? "a step failed"
+      : failed.error === "Cancelled"
+        ? "cancelled"
+        : `${stepWords(failed.step).label.toLowerCase()} failed: ${failed.error ?? "an error"}`;
+  switch (saga.status) {
+    case null:
+      return "Loading…";
+    case "PENDING":
+    case "PROCESSING": {
+      const running = saga.steps.find((s) => s.status === "RUNNING" || s.retrying !== null);
+      if (running === undefined) return "Running…";
+      const retry = running.retrying ? `, retrying (attempt ${running.retrying.attempt})` : "";
+      return `Running: ${stepWords(running.name).label.toLowerCase()}${retry}…`;
+    }
+    case "COMPLETED":
+      return "Every step completed";
+    case "COMPENSATING":
+      return `${capitalize(failedText)}; undoing…`;
+    case "FAILED":
+      return `${capitalize(failedText)}; compensated`;
+    case "COMPENSATION_FAILED": {
+      const undone = list(saga.undone.map((name) => stepWords(name).label.toLowerCase()));
+      return `${capitalize(failedText)}; left undone: ${undone || "a compensation"}`;
+    }
+  }
+}
+
+function capitalize(text: string): string {
+  return text.length === 0 ? text : `${text[0]?.toUpperCase()}${text.slice(1)}`;
 }

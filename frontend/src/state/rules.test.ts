@@ -150,21 +150,22 @@ describe("fault plans (the server's rules)", () => {
   });
 
   it("allows one fault of each kind per step", () => {
-    const plan = [{ step: "process_payment", kind: "TRANSIENT", times: 1, delayMs: null }] as const;
+    const plan = [{ step: "process_payment", kind: "TRANSIENT" }] as const;
     expect(checkFault(draft, plan)).toEqual({
       error: "process_payment has a TRANSIENT fault already (one of each kind per step)",
+      field: "kind",
     });
     expect("fault" in checkFault({ ...draft, step: "ship_order" }, plan)).toBe(true);
   });
 
   it.each([
-    [{ times: "0" }, "Times must be a whole number from 1 to 100"],
-    [{ times: "101" }, "Times must be a whole number from 1 to 100"],
-    [{ kind: "DELAY", delayMs: "" }, "A DELAY needs a delay from 0 to 60,000 ms"],
-    [{ kind: "DELAY", delayMs: "60001" }, "A DELAY needs a delay from 0 to 60,000 ms"],
-    [{ delayMs: "-1" }, "Delay must be from 0 to 60,000 ms"],
-  ] as const)("refuses %j", (change, error) => {
-    expect(checkFault({ ...draft, ...change }, [])).toEqual({ error });
+    [{ times: "0" }, "Times must be a whole number from 1 to 100", "times"],
+    [{ times: "101" }, "Times must be a whole number from 1 to 100", "times"],
+    [{ kind: "DELAY", delayMs: "" }, "A DELAY needs a delay from 0 to 60,000 ms", "delayMs"],
+    [{ kind: "DELAY", delayMs: "60001" }, "A DELAY needs a delay from 0 to 60,000 ms", "delayMs"],
+    [{ kind: "DELAY", delayMs: "-1" }, "A DELAY needs a delay from 0 to 60,000 ms", "delayMs"],
+  ] as const)("refuses %j", (change, error, field) => {
+    expect(checkFault({ ...draft, ...change }, [])).toEqual({ error, field });
   });
 
   it("describes a fault", () => {

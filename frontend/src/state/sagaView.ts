@@ -322,6 +322,8 @@ function foldEvent(fold: Fold, event: SagaEvent, known: SnapshotStep | null): vo
         status,
         compensation: "FAILED",
         compensationError: event.errorMessage,
+        // When it gave up: the timeline says how long the failed undoing took.
+        compensationFinishedAt: event.at,
         retrying: null,
       };
       break;

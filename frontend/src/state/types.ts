@@ -7,6 +7,7 @@ import type {
   SagaFieldsFragment,
   SagaStatus,
   StepStatus,
+  StockQuery,
 } from "../gql/graphql";
 
 export type { CompensationState, EventKind, SagaStatus, StepStatus };
@@ -18,6 +19,8 @@ export type SagaSnapshot = SagaFieldsFragment;
 export type SnapshotStep = SagaSnapshot["steps"][number];
 /** An order as the API lists it. */
 export type OrderInfo = OrderFieldsFragment;
+/** The session's stock and balances, as the API answers `inventory` and `balances`. */
+export type Stock = StockQuery;
 
 export const TERMINAL_SAGA_STATUSES: readonly SagaStatus[] = [
   "COMPLETED",
