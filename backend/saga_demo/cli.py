@@ -9,7 +9,7 @@ from types import ModuleType
 import uvicorn
 
 from .app import create_app
-from .logs import configure_logging
+from .logs import configure_logging, flush_logs
 from .settings import Settings
 from .store import DatabaseInUse, delete_data, migrate, serving, sqlite_file
 
@@ -17,11 +17,18 @@ logger = logging.getLogger("saga_demo")
 
 
 class AnnouncingServer(uvicorn.Server):
-    """uvicorn's server, saying where to go once it listens."""
+    """uvicorn's server, saying where to go once it listens, and leaving no log line unwritten
+    when it ends (uvicorn ends by re-raising SIGTERM, which skips `atexit`)."""
 
     def __init__(self, config: uvicorn.Config, settings: Settings) -> None:
         super().__init__(config)
         self._settings = settings
+
+    async def _serve(self, sockets: list[socket.socket] | None = None) -> None:
+        try:
+            await super()._serve(sockets)
+        finally:
+            flush_logs()
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets)

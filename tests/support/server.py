@@ -80,5 +80,14 @@ class ServerProcess:
             self._log.close()
         return code
 
+    def logged(self, text: str, *, count: int = 1, timeout: float = 10) -> None:
+        """Wait until the log holds `text` (`count` times): informational lines are written
+        in batches, a moment after they are logged."""
+        wait_until(
+            lambda: self.log_path.read_text(errors="replace").count(text) >= count or None,
+            timeout=timeout,
+            what=f"{text!r} in the server's log",
+        )
+
     def log_tail(self, lines: int = 40) -> str:
         return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])

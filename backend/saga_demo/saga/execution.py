@@ -21,7 +21,7 @@ from . import transitions as to
 from .attempts import Attempt, Outcome, call_once
 from .definition import SagaDefinition, StepCall, StepFunction
 from .policy import RetryPolicy, StepPolicy
-from .status import EventKind, SagaStatus, StepStatus
+from .status import CompensationState, EventKind, SagaStatus, StepStatus
 
 logger = logging.getLogger(__name__)
 
@@ -190,7 +190,21 @@ class SagaExecution:
         final = SagaStatus.FAILED if undone else SagaStatus.COMPENSATION_FAILED
         self._hold(EventKind.SAGA_FAILED, final, finishes=True)
         await self._flush()
-        self._note(logging.INFO, "🔄 Compensation completed for saga %s: %s", self._saga.id, final)
+        if undone:
+            self._note(
+                logging.INFO,
+                "🔄 Compensation completed for saga %s: every step that took effect is undone; "
+                "the saga failed",
+                self._saga.id,
+            )
+            return
+        left = [s.name for s in self._steps if s.compensation == CompensationState.FAILED]
+        self._note(
+            logging.ERROR,
+            "💥 Compensation of saga %s left undone: %s; retry it when the cause is fixed",
+            self._saga.id,
+            ", ".join(left),
+        )
 
     async def _compensate_step(self, position: int) -> bool:
         step = self._definition.steps[position]

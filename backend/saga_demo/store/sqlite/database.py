@@ -1,7 +1,10 @@
-"""SQLite in WAL mode: every write on one writer thread, reads on a small pool of reader threads.
+"""SQLite in WAL mode: every write on one writer thread, reads where they are asked for.
 
 One writer means transactions never fight over the lock (`BEGIN IMMEDIATE` all the same, so a
-stray second writer waits instead of failing half-way); asyncio awaits both through futures.
+stray second writer waits instead of failing half-way); asyncio awaits it through futures. Reads
+run on the caller's thread (the event loop), each thread with a connection of its own: in WAL
+mode a reader never waits for the writer, and a point query takes microseconds, far less than
+handing it to a thread and back.
 
 Group commit: the writer takes every write queued when it is free, runs each in a `SAVEPOINT` of
 its own (one that fails rolls back alone and gets its own error) and commits the group once:
@@ -14,7 +17,6 @@ import queue
 import sqlite3
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -84,9 +86,9 @@ def _translated(error: BaseException) -> BaseException:
 
 
 class SqliteDatabase:
-    """One SQLite file: a writer thread for transactions, reader threads for queries."""
+    """One SQLite file: a writer thread for transactions, a connection per reading thread."""
 
-    def __init__(self, path: Path, on_commit: CommitListener, readers: int = 2) -> None:
+    def __init__(self, path: Path, on_commit: CommitListener) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         self._path = path
         self._on_commit = on_commit
@@ -94,7 +96,6 @@ class SqliteDatabase:
         self._local = threading.local()
         self._reader_conns: list[sqlite3.Connection] = []
         self.stats = WriterStats()
-        self._readers = ThreadPoolExecutor(readers, thread_name_prefix="sqlite-reader")
         self._stopping = threading.Event()
         self._writer = threading.Thread(target=self._write_loop, name="sqlite-writer", daemon=True)
         # Started by the writer once its connection has put the file in WAL mode.
@@ -112,9 +113,8 @@ class SqliteDatabase:
         return await future
 
     async def read(self, work: Callable[[sqlite3.Connection], T]) -> T:
-        """Run `work` in one read transaction (a consistent snapshot) on a reader thread."""
-        loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._readers, self._read, work)
+        """Run `work` in one read transaction (a consistent snapshot), here and now."""
+        return self._read(work)
 
     @property
     def queue_depth(self) -> int:
@@ -128,7 +128,6 @@ class SqliteDatabase:
         self._stopping.set()
         if self._checkpointer.is_alive():
             await asyncio.to_thread(self._checkpointer.join)
-        self._readers.shutdown(wait=True)
         for conn in self._reader_conns:
             conn.close()
 
