@@ -58,22 +58,22 @@ run: install frontend  ## serve on http://localhost:8000 (SAGA_PORT=8080 make ru
 	$(BIN)/saga-demo serve
 
 lint: install-dev $(FRONTEND_DEPS)  ## ruff, mypy (strict), the compose file; tsc, biome, vitest
-	$(BIN)/ruff check backend tests bench
-	$(BIN)/ruff format --check backend tests bench
+	$(BIN)/ruff check backend tests
+	$(BIN)/ruff format --check backend tests
 	$(BIN)/mypy
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 	cd frontend && npm run --silent lint && npm test
 
 format: install-dev $(FRONTEND_DEPS)  ## apply ruff's fixes and formatting, and biome's
-	$(BIN)/ruff check --fix backend tests bench
-	$(BIN)/ruff format backend tests bench
+	$(BIN)/ruff check --fix backend tests
+	$(BIN)/ruff format backend tests
 	cd frontend && npm run format
 
 test: lint frontend  ## everything: lint, types, the front end's build, then every test
 	$(BIN)/pytest
 
-bench: install-dev  ## figures: sagas/s through POST /orders at concurrency 1, 8, 32; tx per saga
-	$(BIN)/python bench/load.py
+bench: install-dev  ## every benchmark (saga-demo bench all): a table, data/bench.json, data/bench.png
+	$(BIN)/saga-demo bench all --json data/bench.json --plot data/bench.png
 
 schema: install-dev  ## write schema.graphql from the code (CI fails when it is out of date)
 	$(BIN)/python -m saga_demo.api.graphql.export schema.graphql

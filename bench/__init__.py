@@ -1,1 +1,0 @@
-"""Load and cost figures for the saga demo; see `bench/load.py`."""
