@@ -62,14 +62,24 @@ class _Done:
 
 
 def connect(path: Path) -> sqlite3.Connection:
-    """A connection in autocommit mode (transactions are explicit) with the pragmas we rely on."""
+    """A connection in autocommit mode (transactions are explicit) with the pragmas we rely on;
+    the file is in WAL mode already (`use_wal`)."""
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    # First, so that even switching to WAL waits for another connection instead of failing.
     conn.execute("PRAGMA busy_timeout=5000")
-    conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA synchronous=NORMAL")
     conn.execute("PRAGMA foreign_keys=ON")
     return conn
+
+
+def use_wal(path: Path) -> None:
+    """Put the file in WAL mode (it stays so), before any other connection of ours opens it:
+    switching modes while another connection reads or writes fails at once, busy timeout or not."""
+    conn = sqlite3.connect(path, isolation_level=None)
+    try:
+        conn.execute("PRAGMA busy_timeout=5000")
+        conn.execute("PRAGMA journal_mode=WAL")
+    finally:
+        conn.close()
 
 
 def _settle(future: asyncio.Future[Any], result: Any, error: BaseException | None) -> None:
@@ -90,6 +100,7 @@ class SqliteDatabase:
 
     def __init__(self, path: Path, on_commit: CommitListener) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
+        use_wal(path)
         self._path = path
         self._on_commit = on_commit
         self._jobs: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
@@ -98,7 +109,7 @@ class SqliteDatabase:
         self.stats = WriterStats()
         self._stopping = threading.Event()
         self._writer = threading.Thread(target=self._write_loop, name="sqlite-writer", daemon=True)
-        # Started by the writer once its connection has put the file in WAL mode.
+        # Started by the writer once its connection is open.
         self._checkpointer = threading.Thread(
             target=self._checkpoint_loop, name="sqlite-checkpointer", daemon=True
         )
@@ -235,8 +246,7 @@ class SqliteDatabase:
 
     def _checkpoint_loop(self) -> None:
         """Copy the WAL back into the database now and then, without ever blocking the writer."""
-        # The file is in WAL mode already (the writer's connection saw to it); a passive
-        # checkpoint never waits, so this connection needs no busy timeout.
+        # A passive checkpoint never waits, so this connection needs no busy timeout.
         conn = sqlite3.connect(self._path, isolation_level=None, check_same_thread=False)
         try:
             while not self._stopping.wait(CHECKPOINT_INTERVAL):
