@@ -4,14 +4,19 @@ from decimal import Decimal
 
 import strawberry
 
+from ...shop.bounds import OutOfBounds, check_order
 from ...shop.faults import Fault
 from ...shop.orders import OrderRequest
 from .enums import FaultKind
 from .errors import BadUserInput
 
-MAX_ID_LENGTH = 64
-MAX_QUANTITY = 1_000_000
-MAX_AMOUNT = Decimal(1_000_000_000)
+GRAPHQL_NAMES = {
+    "user_id": "userId",
+    "product_id": "productId",
+    "quantity": "quantity",
+    "amount": "amount",
+    "idempotency_key": "idempotencyKey",
+}
 
 
 @strawberry.input(description="A fault to inject into one step of the order's saga.")
@@ -47,26 +52,14 @@ class CreateOrderInput:
 
     def to_request(self) -> OrderRequest:
         """The order to place, once every field is within its bounds."""
-        for field, value in (("userId", self.user_id), ("productId", self.product_id)):
-            if not 1 <= len(value) <= MAX_ID_LENGTH:
-                raise BadUserInput(
-                    f"{field} must be 1 to {MAX_ID_LENGTH} characters", field=f"input.{field}"
-                )
-        if not 1 <= self.quantity <= MAX_QUANTITY:
-            raise BadUserInput(
-                f"quantity must be from 1 to {MAX_QUANTITY:,}", field="input.quantity"
+        try:
+            check_order(
+                self.user_id, self.product_id, self.quantity, self.amount, self.idempotency_key
             )
-        amount = self.amount
-        if not amount.is_finite() or not 0 < amount <= MAX_AMOUNT:
-            raise BadUserInput(
-                "amount must be a number above 0 and at most 1,000,000,000",
-                field="input.amount",
-            )
-        if amount != amount.quantize(Decimal("0.01")):
-            raise BadUserInput("amount must have at most two decimals", field="input.amount")
-        if self.idempotency_key is not None and not 1 <= len(self.idempotency_key) <= 200:
-            raise BadUserInput(
-                "idempotencyKey must be 1 to 200 characters", field="input.idempotencyKey"
-            )
+        except OutOfBounds as bad:
+            name = GRAPHQL_NAMES[bad.field]
+            raise BadUserInput(f"{name} {bad.rule}", field=f"input.{name}") from bad
         faults = tuple(f.to_domain() for f in self.faults or ())
-        return OrderRequest(str(self.user_id), str(self.product_id), self.quantity, amount, faults)
+        return OrderRequest(
+            str(self.user_id), str(self.product_id), self.quantity, self.amount, faults
+        )

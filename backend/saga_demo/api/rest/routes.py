@@ -5,6 +5,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, HTTPException, Request, status
 
 from ...saga import CancelAnswer
+from ...shop.bounds import MAX_IDEMPOTENCY_KEY_LENGTH
 from ...shop.orders import Order, OrderRequest
 from ...shop.service import CANCEL_REFUSALS, Shop
 from ...store.errors import IdempotencyConflict, SessionBusy
@@ -71,7 +72,7 @@ async def create_order(
         str | None,
         Header(
             min_length=1,
-            max_length=200,
+            max_length=MAX_IDEMPOTENCY_KEY_LENGTH,
             description="The same key in the same session gives the same order, and one saga.",
         ),
     ] = None,

@@ -5,7 +5,9 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, StrictInt, StringConstraints
 
-Identifier = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+from ...shop.bounds import AMOUNT_PLACES, MAX_AMOUNT, MAX_ID_LENGTH, MAX_QUANTITY
+
+Identifier = Annotated[str, StringConstraints(min_length=1, max_length=MAX_ID_LENGTH)]
 # Exact inside, a JSON number outside: two decimals always print back as written.
 Money = Annotated[Decimal, PlainSerializer(float, return_type=float, when_used="json")]
 
@@ -17,13 +19,13 @@ class CreateOrderRequest(BaseModel):
 
     user_id: Identifier = Field(examples=["user_1"])
     product_id: Identifier = Field(examples=["product_1"])
-    quantity: Annotated[StrictInt, Field(ge=1, le=1_000_000, examples=[2])]
+    quantity: Annotated[StrictInt, Field(ge=1, le=MAX_QUANTITY, examples=[2])]
     amount: Annotated[
         Decimal,
         Field(
             gt=0,
-            le=1_000_000_000,
-            decimal_places=2,
+            le=MAX_AMOUNT,
+            decimal_places=AMOUNT_PLACES,
             allow_inf_nan=False,
             examples=[100],
             description="A number (or numeric string) above 0, at most 1e9, two decimals",
