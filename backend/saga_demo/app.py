@@ -13,6 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
+from .api.errors import REFUSED, refusal
 from .api.graphql.context import SubscriptionGauge
 from .api.graphql.router import GraphQLEndpoint
 from .api.limits import BodySizeLimitMiddleware
@@ -57,6 +58,13 @@ def _json_safe(value: Any) -> bool:
         return len(json.dumps(value, allow_nan=False)) <= 200
     except (TypeError, ValueError):
         return False
+
+
+async def _refused(request: Request, error: Exception) -> JSONResponse:
+    """What the shop refuses, as `{"detail": message}` with its status (api/errors.py)."""
+    refused = refusal(error)
+    assert refused is not None, error
+    return JSONResponse(status_code=refused.status, content={"detail": refused.message})
 
 
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:
@@ -126,6 +134,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SessionMiddleware, registry=runtime.registry)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_exception_handler(RequestValidationError, _validation_error)
+    for refused in REFUSED:
+        app.add_exception_handler(refused, _refused)
     app.include_router(rest_router)
     app.include_router(GraphQLEndpoint(settings.frontend_dir, settings.allowed_origins))
 

@@ -49,7 +49,7 @@ async def test_an_idempotency_key_reused_for_another_order_is_a_conflict(
 
     assert first.status_code == 201
     assert second.status_code == 409
-    assert "Idempotency-Key" in second.json()["detail"]
+    assert second.json() == {"detail": "The idempotency key was used before for a different order."}
     assert len(exact(await client.get("/orders"))) == 1
 
 

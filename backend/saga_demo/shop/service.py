@@ -17,6 +17,7 @@ from ..saga import CancelAnswer, Orchestrator, SagaDefinition, SagaStatus, StepP
 from ..store import Store
 from ..store.errors import SagaNotFound
 from ..store.records import EventRecord, NewOrder, SagaRow
+from .errors import CancelRefused, NothingToRetry
 from .faults import Fault, check_plan
 from .money import from_cents, to_cents
 from .order_saga import OrderPayload, OrderSteps, order_saga
@@ -31,16 +32,6 @@ def _fingerprint(payload: OrderPayload) -> str:
     fields = (payload.user_id, payload.product_id, payload.quantity, payload.amount_cents)
     faults = [asdict(fault) for fault in payload.faults]
     return hashlib.sha256(json.dumps([fields, faults]).encode()).hexdigest()
-
-
-CANCEL_REFUSALS = {
-    CancelAnswer.TOO_LATE: (
-        "Too late to cancel: the saga is compensating, or its last step has begun; "
-        "nothing was changed."
-    ),
-    CancelAnswer.FINISHED: "The saga has already finished; nothing was changed.",
-}
-"""Why a cancel request changed nothing, for each answer that refuses one (both transports)."""
 
 
 def _ends_saga(event: EventRecord) -> bool:
@@ -124,7 +115,7 @@ class Shop:
             if not created:
                 existing = await self._store.log.load(row.saga_id)
                 if existing is None:
-                    raise SagaNotFound(row.saga_id)
+                    raise LookupError(f"order {row.id} has no saga {row.saga_id}")
                 return Order.from_row(row), existing
         recorded = self.orchestrator.recorded(saga, transitions)
         logger.info(
@@ -137,17 +128,24 @@ class Shop:
         return Order.from_row(row), recorded
 
     async def cancel_saga(self, session_id: str, saga_id: str) -> CancelAnswer:
-        """Ask one of the session's sagas to stop at its next step and compensate."""
+        """Ask one of the session's sagas to stop at its next step and compensate (REQUESTED, or
+        ALREADY_REQUESTED while it runs); `SagaNotFound`, or `CancelRefused` when too late."""
         if await self.saga(session_id, saga_id) is None:
-            return CancelAnswer.NOT_FOUND
-        return await self.orchestrator.cancel(saga_id)
+            raise SagaNotFound(saga_id)
+        answer = await self.orchestrator.cancel(saga_id)
+        if answer is CancelAnswer.NOT_FOUND:
+            raise SagaNotFound(saga_id)
+        if answer not in (CancelAnswer.REQUESTED, CancelAnswer.ALREADY_REQUESTED):
+            raise CancelRefused(answer)
+        return answer
 
-    async def retry_saga(self, session_id: str, saga_id: str) -> bool | None:
-        """Retry the compensations one of the session's sagas left undone; None if unknown,
-        False if it has nothing left undone."""
+    async def retry_saga(self, session_id: str, saga_id: str) -> None:
+        """Retry the compensations one of the session's sagas left undone; `SagaNotFound`, or
+        `NothingToRetry` if it left none."""
         if await self.saga(session_id, saga_id) is None:
-            return None
-        return await self.orchestrator.retry(saga_id)
+            raise SagaNotFound(saga_id)
+        if not await self.orchestrator.retry(saga_id):
+            raise NothingToRetry(saga_id)
 
     async def wait_for_saga(self, saga_id: str, timeout: float) -> None:
         """Wait until the saga is terminal here, or the timeout passes."""

@@ -1,28 +1,55 @@
 """GraphQL errors: every one carries `extensions.code`; anything unexpected is masked.
 
-Resolvers raise `ApiError`s. Errors about the request itself (syntax, validation, the coercion
-of variables and arguments, the limits) have no path; they keep their message and get a code.
+The application's refusals are answered from the one table in `api/errors.py`; resolvers raise
+`ApiError`s for what only GraphQL checks. Errors about the request itself (syntax, validation,
+the coercion of variables and arguments, the limits) have no path; they keep their message and
+get a code.
 """
 
 import logging
 import re
-from enum import StrEnum
 
 from graphql import GraphQLError
 from strawberry.extensions import MaskErrors
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
+from ..errors import ErrorCode, Refusal, refusal
+
 logger = logging.getLogger(__name__)
 
 
-class ErrorCode(StrEnum):
-    BAD_USER_INPUT = "BAD_USER_INPUT"
-    NOT_FOUND = "NOT_FOUND"
-    CONFLICT = "CONFLICT"
-    RATE_LIMITED = "RATE_LIMITED"
-    GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
-    GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
-    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+# Where a mutation's fields live: createOrder's are inside its `input` argument.
+INPUT_ARGUMENTS = {"createOrder": "input"}
+
+
+def graphql_name(field: str) -> str:
+    """The shop's name of an input (`idempotency_key`, `faults[0].delay_ms`) in GraphQL's."""
+    first, *rest = field.split("_")
+    return first + "".join(word[:1].upper() + word[1:] for word in rest)
+
+
+def _answer(
+    error: GraphQLError, original: BaseException | None
+) -> tuple[str, dict[str, object]] | None:
+    """The message and extensions of an error meant for the client, or None."""
+    if isinstance(original, ApiError):
+        extensions: dict[str, object] = {"code": original.code}
+        if original.field is not None:
+            extensions["field"] = original.field
+        return error.message, extensions
+    refused = refusal(original) if original is not None else None
+    if refused is None:
+        return None
+    return refused.message, _refusal_extensions(error, refused)
+
+
+def _refusal_extensions(error: GraphQLError, refused: Refusal) -> dict[str, object]:
+    extensions: dict[str, object] = {"code": refused.code}
+    if refused.field is not None:
+        field = graphql_name(refused.field)
+        argument = INPUT_ARGUMENTS.get(str(error.path[0])) if error.path else None
+        extensions["field"] = f"{argument}.{field}" if argument else field
+    return extensions
 
 
 class ApiError(Exception):
@@ -47,18 +74,6 @@ class BadUserInput(ApiError):
     """The input breaks a rule: a bound, a format, a reference to something of another kind."""
 
     code = ErrorCode.BAD_USER_INPUT
-
-
-class NotFound(ApiError):
-    """No such thing in the caller's session."""
-
-    code = ErrorCode.NOT_FOUND
-
-
-class Conflict(ApiError):
-    """The request contradicts the current state (e.g. a reset while a saga runs)."""
-
-    code = ErrorCode.CONFLICT
 
 
 # graphql-core's messages about values that do not fit their type.
@@ -104,11 +119,9 @@ class ErrorCodes(MaskErrors):
 
     def _coded(self, error: GraphQLError) -> GraphQLError:
         original = error.original_error
-        if isinstance(original, ApiError):
-            extensions: dict[str, object] = {"code": original.code}
-            if original.field is not None:
-                extensions["field"] = original.field
-            return _with_code(error, error.message, extensions)
+        answer = _answer(error, original)
+        if answer is not None:
+            return _with_code(error, *answer)
         if error.extensions and "code" in error.extensions:
             return error
         if error.path is None and original is None:

@@ -5,8 +5,9 @@ from collections.abc import AsyncGenerator
 import strawberry
 from strawberry.types import Info
 
+from ...store.errors import SagaNotFound
 from .context import Context
-from .errors import BadUserInput, NotFound, counter
+from .errors import BadUserInput, counter
 from .types import SagaEventType
 
 
@@ -31,7 +32,7 @@ class Subscription:
             raise BadUserInput("afterSequence must not be negative", field="afterSequence")
         context = info.context
         if await context.shop.saga(context.session_id, str(saga_id)) is None:
-            raise NotFound("Saga not found", field="sagaId")
+            raise SagaNotFound(str(saga_id))
         with context.gauge.track():
             stream = context.shop.watch_saga(context.session_id, str(saga_id), after_sequence)
             async for event in stream:

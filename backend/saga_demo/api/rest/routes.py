@@ -1,14 +1,13 @@
-"""The original demo's endpoints; each handler calls one application function of the shop."""
+"""The original demo's endpoints; each handler calls one application function of the shop, and
+what the shop refuses is answered from `api/errors.py` (see `app.py`)."""
 
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Header, HTTPException, Request, status
 
-from ...saga import CancelAnswer
 from ...shop.bounds import MAX_IDEMPOTENCY_KEY_LENGTH
 from ...shop.orders import Order, OrderRequest
-from ...shop.service import CANCEL_REFUSALS, Shop
-from ...store.errors import IdempotencyConflict, SessionBusy
+from ...shop.service import Shop
 from ...store.records import SagaRow
 from ..sessions import SessionDep
 from .schemas import (
@@ -78,16 +77,11 @@ async def create_order(
     ] = None,
 ) -> CreateOrderResponse:
     """Answers once the saga has finished, or with its current state after the REST wait."""
-    try:
-        order, saga = await shop.place_order(
-            session_id,
-            OrderRequest(body.user_id, body.product_id, body.quantity, body.amount),
-            idempotency_key,
-        )
-    except IdempotencyConflict as conflict:
-        raise HTTPException(
-            status.HTTP_409_CONFLICT, "Idempotency-Key was used before for a different order."
-        ) from conflict
+    order, saga = await shop.place_order(
+        session_id,
+        OrderRequest(body.user_id, body.product_id, body.quantity, body.amount),
+        idempotency_key,
+    )
     await shop.wait_for_saga(saga.id, request.app.state.settings.rest_wait_seconds)
     saga = await shop.saga(session_id, saga.id) or saga
     return CreateOrderResponse(
@@ -136,11 +130,7 @@ def _saga(saga: SagaRow) -> SagaResponse:
     responses={404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}},
 )
 async def retry_saga(saga_id: str, session_id: SessionDep, shop: ShopDep) -> SagaResponse:
-    retried = await shop.retry_saga(session_id, saga_id)
-    if retried is None:
-        raise _not_found("Saga")
-    if not retried:
-        raise HTTPException(status.HTTP_409_CONFLICT, "The saga has no compensation left undone.")
+    await shop.retry_saga(session_id, saga_id)
     return _saga(await _existing_saga(shop, session_id, saga_id))
 
 
@@ -151,11 +141,7 @@ async def retry_saga(saga_id: str, session_id: SessionDep, shop: ShopDep) -> Sag
     responses={404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}},
 )
 async def cancel_saga(saga_id: str, session_id: SessionDep, shop: ShopDep) -> SagaResponse:
-    answer = await shop.cancel_saga(session_id, saga_id)
-    if answer is CancelAnswer.NOT_FOUND:
-        raise _not_found("Saga")
-    if answer in CANCEL_REFUSALS:
-        raise HTTPException(status.HTTP_409_CONFLICT, CANCEL_REFUSALS[answer])
+    await shop.cancel_saga(session_id, saga_id)
     return _saga(await _existing_saga(shop, session_id, saga_id))
 
 
@@ -183,13 +169,7 @@ async def get_balances(session_id: SessionDep, shop: ShopDep) -> BalancesRespons
     responses={409: {"model": ErrorResponse, "description": "A saga is still running"}},
 )
 async def reset_session(session_id: SessionDep, shop: ShopDep) -> MessageResponse:
-    try:
-        await shop.reset(session_id)
-    except SessionBusy as busy:
-        raise HTTPException(
-            status.HTTP_409_CONFLICT,
-            "A saga of this session is still running; reset when it has finished.",
-        ) from busy
+    await shop.reset(session_id)
     return MessageResponse(message="Mock database reset to initial state.")
 
 

@@ -1,0 +1,74 @@
+"""The one table of what the application refuses: each refusal's GraphQL code, HTTP status and
+message, and the input it is about. REST answers `{"detail": message}` with the status; GraphQL
+an error with the code (and the field, in GraphQL's names). Anything not in the table is a bug:
+500 / INTERNAL_SERVER_ERROR, logged, masked."""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from ..saga import CancelAnswer
+from ..shop.errors import CancelRefused, NothingToRetry
+from ..shop.faults import FaultPlanError
+from ..store.errors import IdempotencyConflict, SagaNotFound, SessionBusy
+
+
+class ErrorCode(StrEnum):
+    BAD_USER_INPUT = "BAD_USER_INPUT"
+    NOT_FOUND = "NOT_FOUND"
+    CONFLICT = "CONFLICT"
+    RATE_LIMITED = "RATE_LIMITED"
+    GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
+    GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+    INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+
+
+@dataclass(frozen=True, slots=True)
+class Refusal:
+    """How the transports say one refusal; `field` is the input's name in the shop."""
+
+    code: ErrorCode
+    status: int
+    message: str
+    field: str | None = None
+
+
+CANCEL_REFUSALS = {
+    CancelAnswer.TOO_LATE: (
+        "Too late to cancel: the saga is compensating, or its last step has begun; "
+        "nothing was changed."
+    ),
+    CancelAnswer.FINISHED: "The saga has already finished; nothing was changed.",
+}
+
+_FIXED: dict[type[Exception], Refusal] = {
+    SagaNotFound: Refusal(ErrorCode.NOT_FOUND, 404, "Saga not found", "saga_id"),
+    NothingToRetry: Refusal(
+        ErrorCode.CONFLICT, 409, "The saga has no compensation left undone.", "saga_id"
+    ),
+    SessionBusy: Refusal(
+        ErrorCode.CONFLICT,
+        409,
+        "A saga of this session is still running; reset when it has finished.",
+    ),
+    IdempotencyConflict: Refusal(
+        ErrorCode.CONFLICT,
+        409,
+        "The idempotency key was used before for a different order.",
+        "idempotency_key",
+    ),
+}
+
+REFUSED: tuple[type[Exception], ...] = (*_FIXED, CancelRefused, FaultPlanError)
+"""The exceptions `refusal` answers for."""
+
+
+def refusal(error: BaseException) -> Refusal | None:
+    """How to answer this error; None if it is no refusal (then it is a bug: a 500)."""
+    if isinstance(error, CancelRefused):
+        return Refusal(ErrorCode.CONFLICT, 409, CANCEL_REFUSALS[error.answer], "saga_id")
+    if isinstance(error, FaultPlanError):
+        return Refusal(ErrorCode.BAD_USER_INPUT, 422, str(error), f"faults{error.field}")
+    for kind, refused in _FIXED.items():
+        if isinstance(error, kind):
+            return refused
+    return None
