@@ -9,7 +9,7 @@ log, so a restart resumes it; a cancel request is honoured at the next step boun
 import asyncio
 import contextlib
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,6 +37,20 @@ class Runtime:
     default_policy: StepPolicy
     keep: Callable[["asyncio.Task[None]"], None]
     """Holds on to an attempt that timed out, which goes on in the background."""
+
+
+@dataclass(frozen=True)
+class _Way:
+    """What differs between retrying an action and retrying a compensation."""
+
+    begin: Callable[[int], Awaitable[bool]]
+    """Start an attempt (waiting out a backoff); False if it may not start (a cancel)."""
+    function: StepFunction[Any]
+    timeout: float | None
+    settled: Callable[[int, datetime], None]
+    exhausted: Callable[[StepRow, Attempt], bool]
+    give_up: Callable[[int, str, Attempt], object]
+    retry: Callable[[int, str, Attempt], Awaitable[None]]
 
 
 class SagaExecution:
@@ -87,28 +101,50 @@ class SagaExecution:
         return True
 
     async def _run_step(self, position: int) -> bool:
-        step = self._definition.steps[position]
         policy = self._policy(position)
-        if not await self._begin_attempt(position):
-            return self._fail(position, CANCELLED, unknown=False)
-        while True:
-            attempt = await self._attempt(step.action, position, policy.timeout)
-            at = self._rt.clock()
-            row = self._steps[position]
+        way = _Way(
+            begin=self._begin_forward,
+            function=self._definition.steps[position].action,
+            timeout=policy.timeout,
+            settled=self._completed,
+            exhausted=lambda row, attempt: (
+                attempt.outcome is Outcome.REFUSED or row.attempts >= policy.retry.max_attempts
+            ),
+            give_up=lambda p, error, attempt: self._fail(
+                p, error, unknown=attempt.outcome is Outcome.UNKNOWN
+            ),
+            retry=lambda p, error, attempt: self._retry_later(
+                p, policy.retry, error, unknown=attempt.outcome is Outcome.UNKNOWN
+            ),
+        )
+        return await self._until_settled(position, way)
+
+    async def _until_settled(self, position: int, way: "_Way") -> bool:
+        """The one retry loop of an action or a compensation: attempt, then settle, give up, or
+        wait out a backoff and attempt again."""
+        while await way.begin(position):
+            attempt = await self._attempt(way.function, position, way.timeout)
             if attempt.outcome is Outcome.DONE:
-                self._set(position, to.completed(row, at))
-                self._hold(EventKind.STEP_COMPLETED, SagaStatus.PROCESSING, position, at=at)
-                self._note(
-                    logging.INFO, "✅ Step %s completed successfully", step.name, step=step.name
-                )
+                way.settled(position, self._rt.clock())
                 return True
             error = attempt.error or "Failed"
-            unknown = attempt.outcome is Outcome.UNKNOWN
-            if attempt.outcome is Outcome.REFUSED or row.attempts >= policy.retry.max_attempts:
-                return self._fail(position, error, unknown=unknown)
-            await self._retry_later(position, policy.retry, error, unknown=unknown)
-            if not await self._begin_attempt(position):
-                return self._fail(position, CANCELLED, unknown=False)
+            if way.exhausted(self._steps[position], attempt):
+                way.give_up(position, error, attempt)
+                return False
+            await way.retry(position, error, attempt)
+        return False
+
+    async def _begin_forward(self, position: int) -> bool:
+        if await self._begin_attempt(position):
+            return True
+        self._fail(position, CANCELLED, unknown=False)
+        return False
+
+    def _completed(self, position: int, at: datetime) -> None:
+        self._set(position, to.completed(self._steps[position], at))
+        self._hold(EventKind.STEP_COMPLETED, SagaStatus.PROCESSING, position, at=at)
+        name = self._steps[position].name
+        self._note(logging.INFO, "✅ Step %s completed successfully", name, step=name)
 
     async def _begin_attempt(self, position: int) -> bool:
         """Start the next attempt, unless a cancel was requested; waits out a pending backoff."""
@@ -207,54 +243,62 @@ class SagaExecution:
         )
 
     async def _compensate_step(self, position: int) -> bool:
-        step = self._definition.steps[position]
         policy = self._policy(position)
-        while True:
-            await self._begin_compensation(position)
-            attempt = await self._attempt(step.compensation, position, policy.compensation_timeout)
-            at = self._rt.clock()
-            row = self._steps[position]
-            if attempt.outcome is Outcome.DONE:
-                self._set(position, to.compensated(row, at))
-                self._hold(EventKind.STEP_COMPENSATED, SagaStatus.COMPENSATING, position, at=at)
-                return True
-            error = attempt.error or "Failed"
-            this_round = row.compensation_attempts - row.compensation_retry_from
-            if this_round >= policy.compensation_retry.max_attempts:
-                self._set(position, to.compensation_failed(row, error))
-                self._hold(
-                    EventKind.COMPENSATION_FAILED,
-                    SagaStatus.COMPENSATING,
-                    position,
-                    at=at,
-                    error=error,
-                )
-                self._note(
-                    logging.ERROR,
-                    "💥 Compensation failed for step %s: %s",
-                    step.name,
-                    error,
-                    step=step.name,
-                )
-                return False
-            due = at + timedelta(seconds=policy.compensation_retry.backoff(this_round))
-            self._note(
-                logging.WARNING,
-                "🔁 Compensation of step %s of saga %s will be retried: %s",
-                step.name,
-                self._saga.id,
-                error,
-                step=step.name,
-            )
-            self._set(position, to.compensation_retrying(row, due))
-            self._hold(
-                EventKind.COMPENSATION_RETRYING,
-                SagaStatus.COMPENSATING,
-                position,
-                at=at,
-                attempt=row.compensation_attempts + 1,
-                error=error,
-            )
+        retry = policy.compensation_retry
+
+        def this_round(row: StepRow) -> int:
+            return row.compensation_attempts - row.compensation_retry_from
+
+        async def begin(p: int) -> bool:
+            await self._begin_compensation(p)
+            return True
+
+        way = _Way(
+            begin=begin,
+            function=self._definition.steps[position].compensation,
+            timeout=policy.compensation_timeout,
+            settled=self._compensated,
+            exhausted=lambda row, attempt: this_round(row) >= retry.max_attempts,
+            give_up=lambda p, error, attempt: self._compensation_failed(p, error),
+            retry=lambda p, error, attempt: self._compensation_retry_later(
+                p, retry.backoff(this_round(self._steps[p])), error
+            ),
+        )
+        return await self._until_settled(position, way)
+
+    def _compensated(self, position: int, at: datetime) -> None:
+        self._set(position, to.compensated(self._steps[position], at))
+        self._hold(EventKind.STEP_COMPENSATED, SagaStatus.COMPENSATING, position, at=at)
+
+    def _compensation_failed(self, position: int, error: str) -> None:
+        row = self._steps[position]
+        self._set(position, to.compensation_failed(row, error))
+        self._hold(EventKind.COMPENSATION_FAILED, SagaStatus.COMPENSATING, position, error=error)
+        self._note(
+            logging.ERROR, "💥 Compensation failed for step %s: %s", row.name, error, step=row.name
+        )
+
+    async def _compensation_retry_later(self, position: int, backoff: float, error: str) -> None:
+        """Held, not flushed: it goes to the log with the next attempt's start."""
+        row = self._steps[position]
+        at = self._rt.clock()
+        self._note(
+            logging.WARNING,
+            "🔁 Compensation of step %s of saga %s will be retried: %s",
+            row.name,
+            self._saga.id,
+            error,
+            step=row.name,
+        )
+        self._set(position, to.compensation_retrying(row, at + timedelta(seconds=backoff)))
+        self._hold(
+            EventKind.COMPENSATION_RETRYING,
+            SagaStatus.COMPENSATING,
+            position,
+            at=at,
+            attempt=row.compensation_attempts + 1,
+            error=error,
+        )
 
     async def _begin_compensation(self, position: int) -> None:
         row = self._steps[position]
