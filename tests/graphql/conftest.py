@@ -71,7 +71,8 @@ def streams(status: Json) -> tuple[int, int]:
     return status["subscriptions"], status["bus_subscribers"]
 
 
-async def _site(server: ServerProcess) -> AsyncIterator[Site]:
+async def open_site(server: ServerProcess) -> AsyncIterator[Site]:
+    """The site a running server is, for a fixture to yield (its clients closed after)."""
     async with httpx.AsyncClient(base_url=server.url, timeout=30) as monitor:
         async with AsyncExitStack() as stack:
             site = Site(server.url, stack, monitor)
@@ -86,21 +87,21 @@ async def _site(server: ServerProcess) -> AsyncIterator[Site]:
 @pytest.fixture
 async def site(server: ServerProcess) -> AsyncIterator[Site]:
     """The shared server without simulated latency."""
-    async for site in _site(server):
+    async for site in open_site(server):
         yield site
 
 
 @pytest.fixture
 async def faulty_site(faulty_server: ServerProcess) -> AsyncIterator[Site]:
     """The shared server with short timeouts and backoffs, for fault plans."""
-    async for site in _site(faulty_server):
+    async for site in open_site(faulty_server):
         yield site
 
 
 @pytest.fixture
 async def slow_site(slow_server: ServerProcess) -> AsyncIterator[Site]:
     """The shared server with the original demo's latency (about 0.5 s a saga, 0.8 s failing)."""
-    async for site in _site(slow_server):
+    async for site in open_site(slow_server):
         yield site
 
 

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.graphql.conftest import Site, _site
+from tests.graphql.conftest import Site, open_site
 from tests.graphql.http_api import Visitor
 from tests.graphql.ws_api import GRAPHQL_TRANSPORT_WS
 from tests.support.server import ServerProcess
@@ -24,7 +24,7 @@ async def own_site(tmp_path: Path) -> AsyncIterator[Site]:
     server = ServerProcess(tmp_path / "saga.db", tmp_path / "server.log")
     server.start()
     try:
-        async for site in _site(server):
+        async for site in open_site(server):
             yield site
     finally:
         server.stop()

@@ -57,16 +57,8 @@ describe("a saga's one-line summary", () => {
 
   it("names what is left undone", () => {
     const script = new SagaScript()
-      .start()
-      .through(3)
-      .runs("ship_order")
-      .fails("ship_order", "Shipping address invalid")
-      .add("COMPENSATION_STARTED", "COMPENSATING", "process_payment", "COMPENSATING", {
-        attempt: 1,
-      })
-      .add("COMPENSATION_FAILED", "COMPENSATING", "process_payment", "COMPLETED", {
-        errorMessage: "Injected compensation failure (attempt 1)",
-      })
+      .shippingRefused()
+      .compensationFails("process_payment", ["Injected compensation failure (attempt 1)"])
       .compensates("reserve_inventory")
       .compensates("validate_order")
       .add("SAGA_FAILED", "COMPENSATION_FAILED");

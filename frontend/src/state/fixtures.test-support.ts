@@ -65,6 +65,31 @@ export class SagaScript {
     );
   }
 
+  /** The first three steps complete, then shipping is refused (the original demo's user_3 rule). */
+  shippingRefused(): this {
+    return this.start()
+      .through(3)
+      .runs("ship_order")
+      .fails("ship_order", "Shipping address invalid");
+  }
+
+  /** A compensation that fails on every attempt (one error each) and is left undone. */
+  compensationFails(step: string, errors: string[]): this {
+    errors.forEach((errorMessage, index) => {
+      const attempt = index + 1;
+      this.add("COMPENSATION_STARTED", "COMPENSATING", step, "COMPENSATING", { attempt });
+      if (attempt < errors.length) {
+        this.add("COMPENSATION_RETRYING", "COMPENSATING", step, "COMPENSATING", {
+          attempt: attempt + 1,
+          errorMessage,
+        });
+      } else {
+        this.add("COMPENSATION_FAILED", "COMPENSATING", step, "COMPLETED", { errorMessage });
+      }
+    });
+    return this;
+  }
+
   /** Steps 1..n complete, in order. */
   through(count: number): this {
     for (const step of STEPS.slice(0, count)) this.runs(step).completes(step);

@@ -202,23 +202,11 @@ describe("a saga's view", () => {
 
   it("names what is left undone when a compensation fails, and follows a retry", () => {
     const script = new SagaScript()
-      .start()
-      .through(3)
-      .runs("ship_order")
-      .fails("ship_order", "Shipping address invalid")
-      .add("COMPENSATION_STARTED", "COMPENSATING", "process_payment", "COMPENSATING", {
-        attempt: 1,
-      })
-      .add("COMPENSATION_RETRYING", "COMPENSATING", "process_payment", "COMPENSATING", {
-        attempt: 2,
-        errorMessage: "Payment service unavailable",
-      })
-      .add("COMPENSATION_STARTED", "COMPENSATING", "process_payment", "COMPENSATING", {
-        attempt: 2,
-      })
-      .add("COMPENSATION_FAILED", "COMPENSATING", "process_payment", "COMPLETED", {
-        errorMessage: "Payment service unavailable",
-      })
+      .shippingRefused()
+      .compensationFails("process_payment", [
+        "Payment service unavailable",
+        "Payment service unavailable",
+      ])
       .compensates("reserve_inventory")
       .compensates("validate_order")
       .add("SAGA_FAILED", "COMPENSATION_FAILED");

@@ -6,19 +6,11 @@ import { STEP_BADGE_TEXT, stepBadge, stepTimeline } from "./stepStatus";
 /** Shipping refused; the refund fails on both of its attempts and is left undone. */
 function stuckRefund(): SagaScript {
   return new SagaScript()
-    .start()
-    .through(3)
-    .runs("ship_order")
-    .fails("ship_order", "Shipping address invalid")
-    .add("COMPENSATION_STARTED", "COMPENSATING", "process_payment", "COMPENSATING", { attempt: 1 })
-    .add("COMPENSATION_RETRYING", "COMPENSATING", "process_payment", "COMPENSATING", {
-      attempt: 2,
-      errorMessage: "Injected compensation failure (attempt 1)",
-    })
-    .add("COMPENSATION_STARTED", "COMPENSATING", "process_payment", "COMPENSATING", { attempt: 2 })
-    .add("COMPENSATION_FAILED", "COMPENSATING", "process_payment", "COMPLETED", {
-      errorMessage: "Injected compensation failure (attempt 2)",
-    })
+    .shippingRefused()
+    .compensationFails("process_payment", [
+      "Injected compensation failure (attempt 1)",
+      "Injected compensation failure (attempt 2)",
+    ])
     .compensates("reserve_inventory")
     .compensates("validate_order")
     .add("SAGA_FAILED", "COMPENSATION_FAILED");
