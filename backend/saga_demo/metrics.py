@@ -148,6 +148,11 @@ class _Gauges(Collector):
         yield CounterMetricFamily(
             f"{PREFIX}transactions", "Write transactions committed", writer.transactions
         )
+        yield CounterMetricFamily(
+            f"{PREFIX}wal_truncations",
+            "SQLite: times the WAL grew past its limit under steady writes and was truncated",
+            writer.wal_truncations,
+        )
         cumulative, buckets = 0, []
         for bound, count in zip(GROUP_SIZE_BUCKETS, writer.group_size_buckets, strict=True):
             cumulative += count

@@ -170,3 +170,38 @@ def test_a_crash_mid_group_loses_only_what_was_not_committed(tmp_path: Path) -> 
     with sqlite3.connect(database) as conn:
         rows = [k for (k,) in conn.execute("SELECT k FROM t ORDER BY k")]
     assert rows == ["committed", "held"]
+
+
+async def test_under_steady_writes_the_wal_is_truncated_once_past_its_limit(
+    tmp_path: Path, listener: Listener
+) -> None:
+    """A passive checkpoint never catches up with a writer that never pauses, and SQLite starts
+    its WAL over only after one that did: the WAL must still not grow for as long as writes go
+    on. Writes keep coming (32 at a time, a row of 4 KiB each) until the WAL has passed its
+    limit and been truncated; nothing written is lost."""
+    path = tmp_path / "wal.db"
+    database = SqliteDatabase(path, listener, checkpoint_interval=0.01, wal_limit_pages=64)
+    await database.write(lambda tx: tx.execute("CREATE TABLE t (k TEXT PRIMARY KEY, v BLOB)"))
+    wal = path.with_name(path.name + "-wal")
+    written, biggest = 0, 0
+
+    def insert(key: str) -> Callable[[WriteTx], None]:
+        return lambda tx: tx.execute("INSERT INTO t VALUES (?, zeroblob(4096))", (key,)).close()
+
+    try:
+
+        async def probe() -> bool | None:
+            nonlocal written, biggest
+            batch = [database.write(insert(f"k{written + i:06}")) for i in range(32)]
+            await asyncio.gather(*batch)
+            written += len(batch)
+            size = wal.stat().st_size
+            truncated = biggest > 64 * 4096 and size < biggest // 2
+            biggest = max(biggest, size)
+            return truncated or None
+
+        await eventually(probe, timeout=30, interval=0, what="the WAL to be truncated")
+        count = await database.read(lambda conn: conn.execute("SELECT count(*) FROM t").fetchone())
+        assert count == (written,)
+    finally:
+        await database.close()

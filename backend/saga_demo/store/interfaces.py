@@ -195,6 +195,8 @@ class WriterStats:
     commits: int = 0
     group_size_sum: int = 0
     group_size_buckets: list[int] = field(default_factory=lambda: [0] * len(GROUP_SIZE_BUCKETS))
+    wal_truncations: int = 0
+    """SQLite: how often the WAL grew past its limit and was truncated."""
 
     def committed(self, transactions: int) -> None:
         """One COMMIT of that many transactions (called by the one thread that commits)."""
@@ -207,6 +209,9 @@ class WriterStats:
             if transactions <= bound:
                 self.group_size_buckets[i] += 1
                 break
+
+    def wal_truncated(self) -> None:
+        self.wal_truncations += 1
 
 
 @dataclass(frozen=True)
