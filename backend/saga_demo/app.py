@@ -18,6 +18,7 @@ from .api.graphql.context import SubscriptionGauge
 from .api.graphql.router import GraphQLEndpoint
 from .api.limits import BodySizeLimitMiddleware
 from .api.pages import mount_pages
+from .api.rest.order_lane import OrderLane
 from .api.rest.routes import router as rest_router
 from .api.sessions import SessionMiddleware, SessionRegistry
 from .events.bus import EventBus
@@ -131,6 +132,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.metrics = metrics
+    # Innermost first: the fast lane of POST /orders sees the session and the body limit.
+    app.add_middleware(
+        OrderLane, shop=lambda: runtime.shop, wait_seconds=settings.rest_wait_seconds
+    )
     app.add_middleware(SessionMiddleware, registry=runtime.registry)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -248,7 +248,7 @@ async def _place(
         quantity=scenario.quantity,
         amount_cents=cents(scenario.amount),
     )
-    saga, transitions = orchestrator.prepare(definition, session_id, order_id, payload)
+    saga, transitions = orchestrator.new_saga(definition, session_id, order_id, payload)
     order = NewOrder(
         id=order_id,
         session_id=session_id,
@@ -258,8 +258,8 @@ async def _place(
         amount_cents=payload.amount_cents,
         created_at=saga.created_at,
     )
-    await store.orders.create(order, saga, transitions)
-    orchestrator.start(saga.id)
+    recorded = await store.orders.create(order, saga, transitions)
+    orchestrator.start(recorded.saga)
     return saga.id, order_id
 
 

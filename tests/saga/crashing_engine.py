@@ -36,7 +36,7 @@ async def main(path: Path, backoff: float) -> None:
     saga_definition = definition(participant, backoff)
     orchestrator = Orchestrator(store.log, [saga_definition])
     saga = await Harness(store, SESSION, []).record(orchestrator, saga_definition)
-    orchestrator.start(saga.id)
+    orchestrator.start(saga)
 
     async def retrying() -> bool | None:
         events = await store.log.events(saga.id)

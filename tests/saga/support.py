@@ -20,7 +20,7 @@ from saga_demo.saga import (
 )
 from saga_demo.saga.definition import StepFunction
 from saga_demo.store import Store
-from saga_demo.store.records import EventRecord, NewOrder, NewSaga, SagaRow, Transition
+from saga_demo.store.records import EventRecord, NewOrder, SagaRow, Transition
 from tests.support.waiting import eventually
 
 DEADLINE = 5.0
@@ -196,9 +196,9 @@ class Harness:
         orchestrator: Orchestrator,
         definition: SagaDefinition[Order],
         payload: Order = PAYLOAD,
-    ) -> NewSaga:
+    ) -> SagaRow:
         """Record a new saga (with the order the store's API requires) without starting it."""
-        saga, transitions = orchestrator.prepare(
+        saga, transitions = orchestrator.new_saga(
             definition, self.session_id, f"corr-{uuid.uuid4()}", payload
         )
         order = NewOrder(
@@ -210,8 +210,7 @@ class Harness:
             amount_cents=1000,
             created_at=now(),
         )
-        await self.store.orders.create(order, saga, transitions)
-        return saga
+        return (await self.store.orders.create(order, saga, transitions)).saga
 
     async def run(
         self,
@@ -221,7 +220,7 @@ class Harness:
     ) -> SagaRow:
         """Record a saga, run it to its end, and return it as the log holds it."""
         saga = await self.record(orchestrator, definition, payload)
-        orchestrator.start(saga.id)
+        orchestrator.start(saga)
         await finish(orchestrator, saga.id)
         return await self.load(saga.id)
 

@@ -46,7 +46,7 @@ async def test_a_cancel_during_a_step_stops_before_the_next_which_fails_cancelle
     definition = participant.definition(*STEPS)
     orchestrator = Orchestrator(harness.store.log, [definition])
     saga = await harness.record(orchestrator, definition)
-    orchestrator.start(saga.id)
+    orchestrator.start(saga)
     await held.reached()
 
     assert await orchestrator.cancel(saga.id) == CancelAnswer.REQUESTED
@@ -104,7 +104,7 @@ async def test_a_cancel_during_a_retry_backoff_ends_the_wait_at_once_and_fails_t
     definition = participant.definition(*STEPS, policy=policy)
     orchestrator = Orchestrator(harness.store.log, [definition])
     saga = await harness.record(orchestrator, definition)
-    orchestrator.start(saga.id)
+    orchestrator.start(saga)
     await logged(harness, saga.id, EventKind.STEP_RETRYING, "reserve")
     waiting = await harness.load(saga.id)
     due = waiting.steps[1].next_attempt_at
@@ -161,7 +161,7 @@ async def test_a_cancel_in_the_backoff_after_a_timeout_compensates_the_unknown_o
     orchestrator = Orchestrator(harness.store.log, [definition])
     try:
         saga = await harness.record(orchestrator, definition)
-        orchestrator.start(saga.id)
+        orchestrator.start(saga)
         await logged(harness, saga.id, EventKind.STEP_RETRYING, "reserve")
 
         assert await orchestrator.cancel(saga.id) == CancelAnswer.REQUESTED
@@ -191,7 +191,7 @@ async def test_a_cancel_while_compensating_is_too_late_and_changes_nothing(
     definition = participant.definition(*STEPS)
     orchestrator = Orchestrator(harness.store.log, [definition])
     saga = await harness.record(orchestrator, definition)
-    orchestrator.start(saga.id)
+    orchestrator.start(saga)
     await held.reached()
     before = await harness.load(saga.id)
     logged_before = await harness.store.log.events(saga.id)
@@ -223,7 +223,7 @@ async def test_a_cancel_after_the_last_step_began_is_too_late_and_the_saga_compl
     definition = participant.definition(*STEPS)
     orchestrator = Orchestrator(harness.store.log, [definition])
     saga = await harness.record(orchestrator, definition)
-    orchestrator.start(saga.id)
+    orchestrator.start(saga)
     await held.reached()
     logged_before = await harness.store.log.events(saga.id)
 
@@ -262,7 +262,7 @@ async def test_a_second_cancel_is_already_requested_and_recorded_once(harness: H
     definition = participant.definition(*STEPS)
     orchestrator = Orchestrator(harness.store.log, [definition])
     saga = await harness.record(orchestrator, definition)
-    orchestrator.start(saga.id)
+    orchestrator.start(saga)
     await held.reached()
 
     assert await orchestrator.cancel(saga.id) == CancelAnswer.REQUESTED
@@ -293,7 +293,7 @@ async def test_a_cancel_recorded_behind_the_orchestrators_back_is_still_honoured
     definition = participant.definition(*STEPS)
     orchestrator = Orchestrator(harness.store.log, [definition])
     saga = await harness.record(orchestrator, definition)
-    orchestrator.start(saga.id)
+    orchestrator.start(saga)
     await held.reached()
 
     recorded = await harness.store.log.request_cancel(
@@ -340,7 +340,7 @@ async def test_a_cancel_recorded_behind_its_back_during_a_backoff_stops_the_next
     definition = participant.definition(*STEPS, policy=policy)
     orchestrator = Orchestrator(harness.store.log, [definition])
     saga = await harness.record(orchestrator, definition)
-    orchestrator.start(saga.id)
+    orchestrator.start(saga)
     await logged(harness, saga.id, EventKind.STEP_RETRYING, "reserve")
 
     assert await harness.store.log.request_cancel(saga.id, lambda row: cancel_transition(row, now))
@@ -396,7 +396,7 @@ async def test_cancel_answers_are_consistent_when_many_arrive_at_once(harness: H
     definition = participant.definition(*STEPS)
     orchestrator = Orchestrator(harness.store.log, [definition])
     saga = await harness.record(orchestrator, definition)
-    orchestrator.start(saga.id)
+    orchestrator.start(saga)
     await held.reached()
 
     answers = await asyncio.gather(*(orchestrator.cancel(saga.id) for _ in range(5)))
@@ -409,3 +409,28 @@ async def test_cancel_answers_are_consistent_when_many_arrive_at_once(harness: H
     events = await harness.store.log.events(saga.id)
     assert [e.kind for e in events].count(EventKind.CANCEL_REQUESTED) == 1
     assert (await harness.load(saga.id)).status == SagaStatus.FAILED
+
+
+async def test_a_cancel_before_a_restart_that_cut_off_an_attempt_fails_it_and_undoes_it(
+    harness: Harness,
+) -> None:
+    """The process stopped during the first step's call, with a cancel in the log: the call
+    may have taken effect, so the step fails "Cancelled" with its outcome unknown, and its
+    compensation runs (a participant voids a key whose action never came)."""
+    participant = Participant()
+    definition = participant.definition(*STEPS)
+    crashed = Orchestrator(harness.store.log, [definition])
+    saga = await harness.record(crashed, definition)  # validate's first attempt is begun
+    assert await harness.store.log.request_cancel(saga.id, lambda row: cancel_transition(row, now))
+
+    recovered = Orchestrator(harness.store.log, [definition])
+    assert await recovered.resume_unfinished() == 1
+    await finish(recovered, saga.id)
+
+    resumed = await harness.load(saga.id)
+    assert resumed.status == SagaStatus.FAILED
+    validate = resumed.steps[0]
+    assert (validate.status, validate.error_message) == (StepStatus.FAILED, "Cancelled")
+    assert validate.outcome_unknown
+    assert participant.made() == [("compensation", "validate")]
+    assert_log_consistent(resumed, await harness.store.log.events(saga.id))

@@ -119,9 +119,9 @@ async def test_two_sagas_run_concurrently_with_separate_logs_and_keys(harness: H
 
     first = await harness.record(orchestrator, definition)
     second = await harness.record(orchestrator, definition)
-    orchestrator.start(first.id)
+    orchestrator.start(first)
     await hold.reached()  # the first saga waits in step b while the second runs through
-    orchestrator.start(second.id)
+    orchestrator.start(second)
     await finish(orchestrator, second.id)
     assert orchestrator.is_running(first.id)
     hold.released.set()
@@ -143,9 +143,9 @@ async def test_starting_a_saga_twice_runs_it_once(harness: Harness) -> None:
     hold = participant.hold("action", "a")
 
     saga = await harness.record(orchestrator, definition)
-    orchestrator.start(saga.id)
+    orchestrator.start(saga)
     await hold.reached()
-    orchestrator.start(saga.id)
+    orchestrator.start(saga)
     assert await orchestrator.resume_unfinished() == 1  # already running here: not launched again
     assert orchestrator.running_count == 1
     hold.released.set()
@@ -155,14 +155,16 @@ async def test_starting_a_saga_twice_runs_it_once(harness: Harness) -> None:
     assert (await harness.load(saga.id)).status == SagaStatus.COMPLETED
 
 
-async def test_recorded_is_exactly_what_the_log_holds_once_a_new_saga_is_recorded(
+async def test_the_saga_the_log_creates_is_exactly_what_it_then_holds(
     harness: Harness,
 ) -> None:
     orchestrator = Orchestrator(harness.store.log, [])
-    saga, transitions = orchestrator.prepare(
-        Participant().definition("a", "b"), harness.session_id, "corr", PAYLOAD
-    )
+    definition = Participant().definition("a", "b")
+    saga, transitions = orchestrator.new_saga(definition, harness.session_id, "corr", PAYLOAD)
     order = NewOrder("order-1", harness.session_id, "u", "p", 1, 100, saga.created_at)
-    await harness.store.orders.create(order, saga, transitions)
+    recorded = await harness.store.orders.create(order, saga, transitions)
+    assert await harness.load(saga.id) == recorded.saga
 
-    assert await harness.load(saga.id) == Orchestrator.recorded(saga, transitions)
+    alone = await orchestrator.begin(definition, harness.session_id, "corr-2", PAYLOAD)
+    assert (alone.status, alone.last_sequence) == (SagaStatus.PROCESSING, 2)
+    assert [s.status for s in alone.steps] == [StepStatus.RUNNING, StepStatus.PENDING]

@@ -7,7 +7,7 @@ recorded but never started here, and its transitions are appended by hand.
 from dataclasses import replace
 
 from saga_demo.saga import CompensationState, EventKind, Orchestrator, SagaStatus, StepStatus
-from saga_demo.store.records import NewSaga, OperationKey, StepRow, Transition
+from saga_demo.store.records import OperationKey, SagaRow, StepRow, Transition
 
 from .support import (
     Harness,
@@ -43,7 +43,7 @@ def _ran(step: StepRow) -> list[Transition]:
 
 async def _crashed_in_compensation(
     harness: Harness, orchestrator: Orchestrator, participant: Participant, *, unknown: bool
-) -> NewSaga:
+) -> SagaRow:
     """A saga whose step `charge` failed, with `ship` never run: compensation of `charge`
     (unknown outcome) or of `reserve` (after `charge` was refused) was under way at the crash."""
     saga = await harness.record(orchestrator, participant.definition(*STEPS))
@@ -338,8 +338,8 @@ async def test_stop_cancels_running_sagas_leaving_them_unfinished_for_a_new_orch
     first = Orchestrator(harness.store.log, definitions)
     going = await harness.record(first, forward_definition)
     undoing = await harness.record(first, backward_definition)
-    first.start(going.id)
-    first.start(undoing.id)
+    first.start(going)
+    first.start(undoing)
     await in_action.reached()
     await in_compensation.reached()
     assert first.running_count == 2

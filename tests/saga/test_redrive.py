@@ -288,7 +288,7 @@ async def test_retry_of_a_saga_that_is_not_compensation_failed_is_refused_and_ch
     completed = await harness.run(orchestrator, definition)
     held = participant.hold("action", "reserve")
     running = await harness.record(orchestrator, definition)
-    orchestrator.start(running.id)
+    orchestrator.start(running)
     await held.reached()
     called = len(participant.calls)
 
@@ -356,7 +356,7 @@ async def test_a_retry_committed_right_after_the_saga_finished_still_runs_the_re
     gate, passed = threading.Event(), threading.Event()
     try:
         saga = await harness.record(orchestrator, definition)
-        orchestrator.start(saga.id)
+        orchestrator.start(saga)
         await last_compensation.reached()
         del participant.errors["compensation", "reserve"]
 

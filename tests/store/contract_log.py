@@ -8,17 +8,20 @@ import pytest
 from saga_demo.saga.status import CompensationState, EventKind, SagaStatus, StepStatus
 from saga_demo.store.errors import SagaNotFound
 from saga_demo.store.interfaces import Store
-from saga_demo.store.records import Transition
+from saga_demo.store.records import NewOrder, Transition
 
 from .base import ContractBase
 from .support import (
     Clock,
+    Committed,
     Given,
     always,
     cancel_requested,
     completed,
     finishing,
     new_id,
+    new_saga,
+    opening,
     started,
     step_transition,
     step_with_every_column_set,
@@ -26,6 +29,44 @@ from .support import (
 
 
 class LogContract(ContractBase):
+    async def test_create_records_a_saga_without_an_order_and_returns_it_as_the_log_holds_it(
+        self, store: Store, given: Given, committed: Committed
+    ) -> None:
+        session_id = await given.session()
+        at = given.clock()
+        saga = new_saga(session_id, at)
+
+        created = await store.log.create(saga, opening(saga, at))
+
+        assert await store.log.load(saga.id) == created
+        assert (created.status, created.last_sequence, created.finished_at) == (
+            SagaStatus.PROCESSING,
+            2,
+            None,
+        )
+        assert created.steps[0] == started(saga.steps[0], at)
+        assert [e.kind for e in committed.events] == [
+            EventKind.SAGA_STARTED,
+            EventKind.STEP_STARTED,
+        ]
+        assert await store.orders.count(session_id, status=None) == 0
+
+    async def test_the_order_books_create_returns_its_saga_as_the_log_holds_it(
+        self, store: Store, given: Given
+    ) -> None:
+        session_id = await given.session()
+        placed = await given.order(session_id)
+        at = given.clock()
+        saga = new_saga(session_id, at)
+        order = NewOrder(new_id("order"), session_id, "user_1", "product_1", 1, 100, at)
+
+        recorded = await store.orders.create(order, saga, opening(saga, at))
+
+        assert await store.log.load(saga.id) == recorded.saga
+        assert [e.sequence for e in recorded.events] == [1, 2]
+        assert [e.event_id for e in recorded.events] == [3, 4]  # after the first order's two
+        assert placed.events[-1].event_id == 2
+
     async def test_append_continues_the_sagas_sequence(self, store: Store, given: Given) -> None:
         session_id = await given.session()
         placed = await given.order(session_id)

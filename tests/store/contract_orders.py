@@ -24,7 +24,7 @@ class OrdersContract(ContractBase):
         order = NewOrder(new_id("order"), session_id, "user_2", "product_3", 4, 12_345, at)
         saga = new_saga(session_id, at, correlation_id=order.id)
 
-        row, _ = await store.orders.create(order, saga, opening(saga, at))
+        row = (await store.orders.create(order, saga, opening(saga, at))).order
 
         assert (row.id, row.session_id, row.saga_id) == (order.id, session_id, saga.id)
         assert (row.user_id, row.product_id, row.quantity) == ("user_2", "product_3", 4)

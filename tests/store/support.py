@@ -173,8 +173,8 @@ class Given:
             created_at=at,
         )
         saga = new_saga(session_id, at, correlation_id=order.id)
-        row, events = await self.store.orders.create(order, saga, opening(saga, at))
-        return Placed(row, saga, events)
+        recorded = await self.store.orders.create(order, saga, opening(saga, at))
+        return Placed(recorded.order, saga, list(recorded.events))
 
     async def finished_order(
         self, session_id: str, status: SagaStatus = SagaStatus.COMPLETED

@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -62,8 +62,6 @@ class SagaExecution:
         definition: SagaDefinition[Any],
         saga: SagaRow,
         cancel: asyncio.Event,
-        *,
-        fresh: bool,
     ) -> None:
         self._rt = runtime
         self._definition = definition
@@ -72,22 +70,29 @@ class SagaExecution:
         self._cancel = cancel
         if saga.cancel_requested:
             cancel.set()
-        self._fresh = fresh
         self._steps = list(saga.steps)
         self._status = SagaStatus(saga.status)
         self._held: list[Transition] = []
 
-    async def run(self) -> SagaStatus:
-        """Drive the saga to a terminal status and return it."""
+    async def run(self) -> SagaRow:
+        """Drive the saga to a terminal status; the saga as it ended."""
         forward = self._status in (SagaStatus.PENDING, SagaStatus.PROCESSING)
         if forward and await self._forward():
             self._hold(EventKind.SAGA_COMPLETED, SagaStatus.COMPLETED, finishes=True)
             await self._flush()
             self._note(logging.INFO, "✅ Saga %s completed successfully", self._saga.id)
-            return self._status
-        if self._status == SagaStatus.COMPENSATING:
+        elif self._status == SagaStatus.COMPENSATING:
             await self._compensate()
-        return self._status
+        return self._saga
+
+    async def restart_interrupted(self) -> None:
+        """After a restart: an attempt that began and never ended (the process stopped during
+        the call) has an unknown outcome. It is begun again, as the next attempt with the same
+        key; if a cancel came meanwhile, the step fails instead, and is undone with the rest."""
+        for position, row in enumerate(self._steps):
+            interrupted = row.status == StepStatus.RUNNING and row.next_attempt_at is None
+            if interrupted and not await self._start_attempt(position):
+                self._fail(position, CANCELLED, unknown=True)
 
     # --- forward -------------------------------------------------------------------------
 
@@ -147,13 +152,16 @@ class SagaExecution:
         self._note(logging.INFO, "✅ Step %s completed successfully", name, step=name)
 
     async def _begin_attempt(self, position: int) -> bool:
-        """Start the next attempt, unless a cancel was requested; waits out a pending backoff."""
+        """Start the next attempt, unless a cancel was requested; waits out a pending backoff.
+        An attempt begun already (the first, recorded with the saga) is the one to make."""
         row = self._steps[position]
-        if row.status == StepStatus.RUNNING and self._fresh:
-            self._fresh = False  # its first attempt was started with the saga itself
+        if row.status == StepStatus.RUNNING and row.next_attempt_at is None:
             await self._flush()
             return True
-        self._fresh = False
+        return await self._start_attempt(position)
+
+    async def _start_attempt(self, position: int) -> bool:
+        row = self._steps[position]
         if row.next_attempt_at is not None:
             await self._wait_until(row.next_attempt_at)
         if self._cancel.is_set():
@@ -377,5 +385,15 @@ class SagaExecution:
     async def _flush(self) -> None:
         if self._held:
             held = self._held
-            await self._rt.log.append(self._saga.id, held)
+            records = await self._rt.log.append(self._saga.id, held)
             self._held = []
+            last = held[-1]
+            self._saga = replace(
+                self._saga,
+                status=last.saga_status,
+                last_sequence=records[-1].sequence,
+                cancel_requested=self._cancel.is_set(),
+                updated_at=last.at,
+                finished_at=last.at if last.finishes_saga else None,
+                steps=tuple(self._steps),
+            )

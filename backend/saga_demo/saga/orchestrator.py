@@ -3,7 +3,7 @@
 import asyncio
 import logging
 import uuid
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, TypeVar
@@ -57,15 +57,16 @@ class Orchestrator:
         self._log = log
         self._definitions = {d.name: d for d in definitions}
         self._clock = clock
-        self._tasks: dict[str, asyncio.Task[None]] = {}
+        self._tasks: dict[str, asyncio.Task[SagaRow | None]] = {}
         self._cancels: dict[str, asyncio.Event] = {}
         self._stragglers: set[asyncio.Task[None]] = set()
         self._runtime = Runtime(log, clock, default_policy or StepPolicy(), self._keep)
 
-    def prepare(
+    def new_saga(
         self, definition: SagaDefinition[P], session_id: str, correlation_id: str, payload: P
     ) -> tuple[NewSaga, list[Transition]]:
-        """A new saga and its first transitions (started, first step started), to record."""
+        """A new saga and its first transitions (started, first step started), for the log to
+        record (`SagaLog.create`, or with an order, `OrderBook.create`), then to `start`."""
         at = self._clock()
         steps = [
             StepRow(i, step.name, StepStatus.PENDING) for i, step in enumerate(definition.steps)
@@ -86,46 +87,39 @@ class Orchestrator:
             Transition(EventKind.STEP_STARTED, SagaStatus.PROCESSING, at, first, attempt=1),
         ]
 
-    @staticmethod
-    def recorded(saga: NewSaga, transitions: Sequence[Transition]) -> SagaRow:
-        """The saga as the log holds it once `saga` and its first `transitions` are recorded."""
-        steps = list(saga.steps)
-        for transition in transitions:
-            if transition.step is not None:
-                steps[transition.step.position] = transition.step
-        return SagaRow(
-            id=saga.id,
-            session_id=saga.session_id,
-            definition=saga.definition,
-            correlation_id=saga.correlation_id,
-            payload=saga.payload,
-            status=transitions[-1].saga_status,
-            last_sequence=len(transitions),
-            cancel_requested=False,
-            created_at=saga.created_at,
-            updated_at=transitions[-1].at,
-            finished_at=None,
-            steps=tuple(steps),
+    async def begin(
+        self, definition: SagaDefinition[P], session_id: str, correlation_id: str, payload: P
+    ) -> SagaRow:
+        """Record a new saga and start it; the saga as recorded."""
+        saga = await self._log.create(
+            *self.new_saga(definition, session_id, correlation_id, payload)
         )
+        self.start(saga)
+        return saga
 
-    def start(self, saga_id: str, recorded: SagaRow | None = None) -> None:
-        """Run a saga that `prepare` made and the store recorded (as `recorded`, if given)."""
-        self._launch(saga_id, fresh=True, known=recorded)
+    def start(self, saga: SagaRow) -> None:
+        """Run a saga the log has just recorded (as the log returned it)."""
+        self._launch(saga.id, recovering=False, known=saga)
 
     async def resume_unfinished(self) -> int:
         """Run every saga the log holds unfinished (after a crash or a restart); how many."""
         saga_ids = await self._log.unfinished()
         for saga_id in saga_ids:
-            self._launch(saga_id, fresh=False)
+            self._launch(saga_id, recovering=True)
         if saga_ids:
             logger.info("🔁 Resuming %d unfinished saga(s)", len(saga_ids))
         return len(saga_ids)
 
-    async def wait(self, saga_id: str, timeout: float) -> None:
-        """Wait until the saga's task ends, or the timeout passes (the saga runs on)."""
+    async def wait(self, saga_id: str, timeout: float) -> SagaRow | None:
+        """Wait until the saga's task here ends, or the timeout passes (the saga runs on); the
+        saga as it ended, if it ended here meanwhile (else None: load it)."""
         task = self._tasks.get(saga_id)
-        if task is not None:
-            await asyncio.wait({task}, timeout=timeout)
+        if task is None:
+            return None
+        await asyncio.wait({task}, timeout=timeout)
+        if task.done() and not task.cancelled() and task.exception() is None:
+            return task.result()
+        return None
 
     def is_running(self, saga_id: str) -> bool:
         return saga_id in self._tasks
@@ -157,7 +151,7 @@ class Orchestrator:
             saga_id, lambda saga: reopening_transitions(saga, self._clock)
         )
         if recorded:
-            self._launch(saga_id, fresh=False)
+            self._launch(saga_id, recovering=False)
         return bool(recorded)
 
     async def stop(self) -> None:
@@ -167,19 +161,19 @@ class Orchestrator:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
 
-    def _launch(self, saga_id: str, *, fresh: bool, known: SagaRow | None = None) -> None:
+    def _launch(self, saga_id: str, *, recovering: bool, known: SagaRow | None = None) -> None:
         running = self._tasks.get(saga_id)
         # A task that has ended may not be forgotten yet (its callback runs a turn later).
         if running is not None and not running.done():
             return
         self._cancels[saga_id] = asyncio.Event()
         task = asyncio.create_task(
-            self._run(saga_id, fresh=fresh, known=known), name=f"saga-{saga_id}"
+            self._run(saga_id, recovering=recovering, known=known), name=f"saga-{saga_id}"
         )
         self._tasks[saga_id] = task
         task.add_done_callback(lambda ended: self._forget(saga_id, ended))
 
-    def _forget(self, saga_id: str, task: "asyncio.Task[None]") -> None:
+    def _forget(self, saga_id: str, task: "asyncio.Task[SagaRow | None]") -> None:
         if self._tasks.get(saga_id) is task:
             del self._tasks[saga_id]
             self._cancels.pop(saga_id, None)
@@ -190,11 +184,14 @@ class Orchestrator:
         task.add_done_callback(self._stragglers.discard)
         task.add_done_callback(_log_straggler)
 
-    async def _run(self, saga_id: str, *, fresh: bool, known: SagaRow | None) -> None:
+    async def _run(
+        self, saga_id: str, *, recovering: bool, known: SagaRow | None
+    ) -> SagaRow | None:
+        """Drive the saga to its end; the saga as it ended (None if it could not run here)."""
         try:
             saga = known or await self._log.load(saga_id)
             if saga is None or saga.finished_at is not None:
-                return
+                return saga
             definition = self._definitions.get(saga.definition)
             if definition is None or not _same_steps(saga, definition):
                 logger.error(
@@ -204,12 +201,14 @@ class Orchestrator:
                     [step.name for step in saga.steps],
                     extra={"saga_id": saga_id},
                 )
-                return
-            cancel = self._cancels[saga_id]
-            execution = SagaExecution(self._runtime, definition, saga, cancel, fresh=fresh)
-            await execution.run()
+                return None
+            execution = SagaExecution(self._runtime, definition, saga, self._cancels[saga_id])
+            if recovering:
+                await execution.restart_interrupted()
+            return await execution.run()
         except asyncio.CancelledError:
             raise
         except Exception:
             # The log still holds the saga unfinished; the next start resumes it.
             logger.exception("💥 Saga %s stopped unexpectedly", saga_id, extra={"saga_id": saga_id})
+            return None

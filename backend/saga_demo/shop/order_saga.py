@@ -4,7 +4,7 @@ import asyncio
 import json
 import logging
 from collections.abc import Awaitable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from ..participants import (
     Charge,
@@ -47,7 +47,20 @@ class OrderPayload:
 
 
 def encode_payload(payload: OrderPayload) -> str:
-    return json.dumps(asdict(payload), separators=(",", ":"))
+    # Field by field: `asdict` deep-copies every value, and this runs once per order.
+    fields = {
+        "session_id": payload.session_id,
+        "order_id": payload.order_id,
+        "user_id": payload.user_id,
+        "product_id": payload.product_id,
+        "quantity": payload.quantity,
+        "amount_cents": payload.amount_cents,
+        "faults": [
+            {"step": f.step, "kind": f.kind.value, "times": f.times, "delay_ms": f.delay_ms}
+            for f in payload.faults
+        ],
+    }
+    return json.dumps(fields, separators=(",", ":"))
 
 
 def decode_payload(text: str) -> OrderPayload:

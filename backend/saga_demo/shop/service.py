@@ -94,7 +94,7 @@ class Shop:
             amount_cents=to_cents(request.amount),
             faults=check_plan(request.faults, [step.name for step in self.definition.steps]),
         )
-        saga, transitions = self.orchestrator.prepare(
+        saga, transitions = self.orchestrator.new_saga(
             self.definition, session_id, order_id, payload
         )
         new_order = NewOrder(
@@ -107,25 +107,21 @@ class Shop:
             created_at=saga.created_at,
         )
         if idempotency_key is None:
-            row, _ = await self._store.orders.create(new_order, saga, transitions)
+            recorded = await self._store.orders.create(new_order, saga, transitions)
         else:
-            row, _, created = await self._store.orders.create_once(
+            recorded = await self._store.orders.create_once(
                 new_order, saga, transitions, idempotency_key, _fingerprint(payload)
             )
-            if not created:
-                existing = await self._store.log.load(row.saga_id)
-                if existing is None:
-                    raise LookupError(f"order {row.id} has no saga {row.saga_id}")
-                return Order.from_row(row), existing
-        recorded = self.orchestrator.recorded(saga, transitions)
+            if not recorded.created:
+                return Order.from_row(recorded.order), recorded.saga
         logger.info(
             "🚀 Starting saga %s for order %s",
             saga.id,
             order_id,
             extra={"saga_id": saga.id, "order_id": order_id, "session_id": session_id},
         )
-        self.orchestrator.start(saga.id, recorded)
-        return Order.from_row(row), recorded
+        self.orchestrator.start(recorded.saga)
+        return Order.from_row(recorded.order), recorded.saga
 
     async def cancel_saga(self, session_id: str, saga_id: str) -> CancelAnswer:
         """Ask one of the session's sagas to stop at its next step and compensate (REQUESTED, or
@@ -147,9 +143,10 @@ class Shop:
         if not await self.orchestrator.retry(saga_id):
             raise NothingToRetry(saga_id)
 
-    async def wait_for_saga(self, saga_id: str, timeout: float) -> None:
-        """Wait until the saga is terminal here, or the timeout passes."""
-        await self.orchestrator.wait(saga_id, timeout)
+    async def wait_for_saga(self, saga_id: str, timeout: float) -> SagaRow | None:
+        """Wait until the saga is terminal here, or the timeout passes; the saga as it ended,
+        if it ended here meanwhile (else None)."""
+        return await self.orchestrator.wait(saga_id, timeout)
 
     async def order(self, session_id: str, order_id: str) -> Order | None:
         row = await self._store.orders.get(session_id, order_id)

@@ -15,6 +15,7 @@ from .records import (
     NewSaga,
     OperationKey,
     OrderRow,
+    RecordedOrder,
     SagaRow,
     Transition,
 )
@@ -25,6 +26,11 @@ CommitListener = Callable[[Sequence[EventRecord]], None]
 
 class SagaLog(Protocol):
     """The orchestrator's durable log: one row per transition, plus each saga's current state."""
+
+    async def create(self, saga: NewSaga, transitions: Sequence[Transition]) -> SagaRow:
+        """Record a new saga with its first transitions in one transaction; the saga as the log
+        then holds it."""
+        ...
 
     async def append(self, saga_id: str, transitions: Sequence[Transition]) -> list[EventRecord]:
         """Append transitions in one transaction; numbers them and applies their state."""
@@ -69,7 +75,7 @@ class OrderBook(Protocol):
 
     async def create(
         self, order: NewOrder, saga: NewSaga, transitions: Sequence[Transition]
-    ) -> tuple[OrderRow, list[EventRecord]]:
+    ) -> RecordedOrder:
         """Record the order, its saga and the saga's first transitions atomically."""
         ...
 
@@ -80,9 +86,10 @@ class OrderBook(Protocol):
         transitions: Sequence[Transition],
         key: str,
         fingerprint: str,
-    ) -> tuple[OrderRow, list[EventRecord], bool]:
+    ) -> RecordedOrder:
         """`create`, unless the session used the idempotency key before: then the order
-        recorded then, [] and False (`IdempotencyConflict` if its fingerprint differs)."""
+        recorded then with its saga as it is now, no events and `created` False
+        (`IdempotencyConflict` if its fingerprint differs)."""
         ...
 
     async def get(self, session_id: str, order_id: str) -> OrderRow | None:

@@ -118,6 +118,17 @@ class NewOrder:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordedOrder:
+    """What `OrderBook.create` recorded: the order, its saga as the log now holds it, and the
+    events of its first transitions (none when an idempotency key found an earlier order)."""
+
+    order: OrderRow
+    saga: SagaRow
+    events: tuple[EventRecord, ...]
+    created: bool = True
+
+
+@dataclass(frozen=True, slots=True)
 class OperationKey:
     """A participant's idempotency key: one operation of one saga step."""
 

@@ -77,13 +77,25 @@ async def create_order(
     ] = None,
 ) -> CreateOrderResponse:
     """Answers once the saga has finished, or with its current state after the REST wait."""
+    wait = request.app.state.settings.rest_wait_seconds
+    return await place_order_and_wait(shop, session_id, body, idempotency_key, wait)
+
+
+async def place_order_and_wait(
+    shop: Shop,
+    session_id: str,
+    body: CreateOrderRequest,
+    idempotency_key: str | None,
+    wait_seconds: float,
+) -> CreateOrderResponse:
+    """What `POST /orders` does, for the route and for its fast lane (`order_lane.py`)."""
     order, saga = await shop.place_order(
         session_id,
         OrderRequest(body.user_id, body.product_id, body.quantity, body.amount),
         idempotency_key,
     )
-    await shop.wait_for_saga(saga.id, request.app.state.settings.rest_wait_seconds)
-    saga = await shop.saga(session_id, saga.id) or saga
+    ended = await shop.wait_for_saga(saga.id, wait_seconds)
+    saga = ended or await shop.saga(session_id, saga.id) or saga
     return CreateOrderResponse(
         order_id=order.id, saga_id=saga.id, status=saga.status.lower(), steps=_steps(saga)
     )

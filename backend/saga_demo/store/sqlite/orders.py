@@ -3,15 +3,15 @@
 from collections.abc import Sequence
 
 from ..errors import IdempotencyConflict, SessionNotFound
-from ..records import EventRecord, NewOrder, NewSaga, OrderRow, Transition
+from ..records import NewOrder, NewSaga, OrderRow, RecordedOrder, Transition
 from .database import SqliteDatabase, WriteTx
 from .rows import ORDER_SELECT, order_from_row, timestamp
-from .saga_log import append_transitions, insert_saga
+from .saga_log import create_saga, load_saga
 
 
 def _create(
     tx: WriteTx, order: NewOrder, saga: NewSaga, transitions: Sequence[Transition]
-) -> tuple[OrderRow, list[EventRecord]]:
+) -> RecordedOrder:
     row = tx.execute(
         "UPDATE sessions SET last_order_number = last_order_number + 1 WHERE id = ? "
         "RETURNING last_order_number",
@@ -19,7 +19,6 @@ def _create(
     ).fetchone()
     if row is None:
         raise SessionNotFound(order.session_id)
-    insert_saga(tx, saga)
     tx.execute(
         "INSERT INTO orders (id, session_id, number, user_id, product_id, quantity, "
         "amount_cents, saga_id, created_at) VALUES (?,?,?,?,?,?,?,?,?)",
@@ -35,7 +34,8 @@ def _create(
             timestamp(order.created_at),
         ),
     )
-    records = append_transitions(tx, saga.id, transitions)
+    events = len(tx.events)
+    recorded = create_saga(tx, saga, transitions)
     created = OrderRow(
         id=order.id,
         session_id=order.session_id,
@@ -45,10 +45,10 @@ def _create(
         quantity=order.quantity,
         amount_cents=order.amount_cents,
         saga_id=saga.id,
-        status=records[-1].saga_status,
+        status=recorded.status,
         created_at=order.created_at,
     )
-    return created, records
+    return RecordedOrder(created, recorded, tuple(tx.events[events:]))
 
 
 def _create_once(
@@ -58,7 +58,7 @@ def _create_once(
     transitions: Sequence[Transition],
     key: str,
     fingerprint: str,
-) -> tuple[OrderRow, list[EventRecord], bool]:
+) -> RecordedOrder:
     found = tx.execute(
         f"{ORDER_SELECT} WHERE o.session_id = ? AND o.idempotency_key = ?",
         (order.session_id, key),
@@ -70,13 +70,17 @@ def _create_once(
         ).fetchone()
         if recorded[0] != fingerprint:
             raise IdempotencyConflict(key)
-        return order_from_row(found), [], False
-    created, records = _create(tx, order, saga, transitions)
+        earlier = order_from_row(found)
+        earlier_saga = load_saga(tx.conn, earlier.saga_id)
+        if earlier_saga is None:
+            raise LookupError(f"order {earlier.id} has no saga {earlier.saga_id}")
+        return RecordedOrder(earlier, earlier_saga, (), created=False)
+    created = _create(tx, order, saga, transitions)
     tx.execute(
         "UPDATE orders SET idempotency_key = ?, request_fingerprint = ? WHERE id = ?",
         (key, fingerprint, order.id),
     )
-    return created, records, True
+    return created
 
 
 class SqliteOrderBook:
@@ -87,7 +91,7 @@ class SqliteOrderBook:
 
     async def create(
         self, order: NewOrder, saga: NewSaga, transitions: Sequence[Transition]
-    ) -> tuple[OrderRow, list[EventRecord]]:
+    ) -> RecordedOrder:
         return await self._db.write(lambda tx: _create(tx, order, saga, transitions))
 
     async def create_once(
@@ -97,7 +101,7 @@ class SqliteOrderBook:
         transitions: Sequence[Transition],
         key: str,
         fingerprint: str,
-    ) -> tuple[OrderRow, list[EventRecord], bool]:
+    ) -> RecordedOrder:
         return await self._db.write(
             lambda tx: _create_once(tx, order, saga, transitions, key, fingerprint)
         )

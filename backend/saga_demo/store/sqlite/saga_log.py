@@ -42,6 +42,31 @@ def insert_saga(tx: WriteTx, saga: NewSaga) -> None:
     )
 
 
+def create_saga(tx: WriteTx, saga: NewSaga, transitions: Sequence[Transition]) -> SagaRow:
+    """Record a saga with its first transitions; the saga as the log then holds it."""
+    insert_saga(tx, saga)
+    records = append_transitions(tx, saga.id, transitions)
+    steps = list(saga.steps)
+    for transition in transitions:
+        if transition.step is not None:
+            steps[transition.step.position] = transition.step
+    last = transitions[-1]
+    return SagaRow(
+        id=saga.id,
+        session_id=saga.session_id,
+        definition=saga.definition,
+        correlation_id=saga.correlation_id,
+        payload=saga.payload,
+        status=last.saga_status,
+        last_sequence=records[-1].sequence,
+        cancel_requested=False,
+        created_at=saga.created_at,
+        updated_at=last.at,
+        finished_at=last.at if any(t.finishes_saga for t in transitions) else None,
+        steps=tuple(steps),
+    )
+
+
 def append_transitions(
     tx: WriteTx, saga_id: str, transitions: Sequence[Transition]
 ) -> list[EventRecord]:
@@ -132,7 +157,7 @@ def append_transitions(
     return records
 
 
-def _load(conn: sqlite3.Connection, saga_id: str) -> SagaRow | None:
+def load_saga(conn: sqlite3.Connection, saga_id: str) -> SagaRow | None:
     row = conn.execute(
         "SELECT id, session_id, definition, correlation_id, payload, status, last_sequence, "
         "cancel_requested, created_at, updated_at, finished_at FROM sagas WHERE id = ?",
@@ -167,6 +192,9 @@ class SqliteSagaLog:
     def __init__(self, db: SqliteDatabase) -> None:
         self._db = db
 
+    async def create(self, saga: NewSaga, transitions: Sequence[Transition]) -> SagaRow:
+        return await self._db.write(lambda tx: create_saga(tx, saga, transitions))
+
     async def append(self, saga_id: str, transitions: Sequence[Transition]) -> list[EventRecord]:
         return await self._db.write(lambda tx: append_transitions(tx, saga_id, transitions))
 
@@ -174,7 +202,7 @@ class SqliteSagaLog:
         self, saga_id: str, decide: Callable[[SagaRow], Transition | None]
     ) -> list[EventRecord]:
         def work(tx: WriteTx) -> list[EventRecord]:
-            saga = _load(tx.conn, saga_id)
+            saga = load_saga(tx.conn, saga_id)
             if saga is None or saga.cancel_requested or saga.finished_at is not None:
                 return []
             transition = decide(saga)
@@ -189,7 +217,7 @@ class SqliteSagaLog:
         self, saga_id: str, decide: Callable[[SagaRow], list[Transition]]
     ) -> list[EventRecord]:
         def work(tx: WriteTx) -> list[EventRecord]:
-            saga = _load(tx.conn, saga_id)
+            saga = load_saga(tx.conn, saga_id)
             transitions = [] if saga is None or saga.finished_at is None else decide(saga)
             if not transitions:
                 return []
@@ -199,7 +227,7 @@ class SqliteSagaLog:
         return await self._db.write(work)
 
     async def load(self, saga_id: str) -> SagaRow | None:
-        return await self._db.read(lambda conn: _load(conn, saga_id))
+        return await self._db.read(lambda conn: load_saga(conn, saga_id))
 
     async def events(self, saga_id: str, after_sequence: int = 0) -> list[EventRecord]:
         rows = await self._db.read(
