@@ -8,6 +8,7 @@ sockets, the writer's queue and groups) are read from their owners at scrape tim
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from prometheus_client import (
     CollectorRegistry,
@@ -20,26 +21,28 @@ from prometheus_client import (
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector
 
-from .saga import EventKind, SagaStatus
+from .saga import EventKind
 from .store.interfaces import GROUP_SIZE_BUCKETS, WriterStats
 from .store.records import EventRecord
 
+C = TypeVar("C", Counter, Histogram)
 PREFIX = "saga_demo_"
 DURATION_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30)
 DELIVERY_BUCKETS = (0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5)
 
 # What an event ends: a step's attempt or a compensation's, and with what outcome.
-_ATTEMPT_ENDS = {
+_ATTEMPT_ENDS: dict[str, str] = {
     EventKind.STEP_COMPLETED: "completed",
     EventKind.STEP_RETRYING: "retried",
     EventKind.STEP_FAILED: "failed",
 }
-_COMPENSATION_ENDS = {
+_COMPENSATION_ENDS: dict[str, str] = {
     EventKind.STEP_COMPENSATED: "compensated",
     EventKind.COMPENSATION_RETRYING: "retried",
     EventKind.COMPENSATION_FAILED: "failed",
 }
-_FINISHES = {EventKind.SAGA_COMPLETED, EventKind.SAGA_FAILED}
+_ATTEMPT_STARTS: set[str] = {EventKind.STEP_STARTED, EventKind.COMPENSATION_STARTED}
+_FINISHES: set[str] = {EventKind.SAGA_COMPLETED, EventKind.SAGA_FAILED}
 
 
 @dataclass
@@ -95,23 +98,24 @@ class SagaMetrics:
             registry=self.registry,
         )
         self._running: dict[tuple[str, str], datetime] = {}
+        self._children: dict[tuple[int, tuple[str, ...]], Counter | Histogram] = {}
 
     def observe(self, events: Sequence[EventRecord]) -> None:
         """A commit listener: count what the committed events say."""
         for event in events:
             kind = event.kind
-            if kind == EventKind.SAGA_STARTED:
-                self._started.inc()
-            elif kind in (EventKind.STEP_STARTED, EventKind.COMPENSATION_STARTED):
+            if kind in _ATTEMPT_STARTS:
                 self._running[(event.saga_id, event.step or "")] = event.at
             elif kind in _ATTEMPT_ENDS:
-                self._ended(self._steps, event, _ATTEMPT_ENDS[EventKind(kind)])
+                self._ended(self._steps, event, _ATTEMPT_ENDS[kind])
                 if kind == EventKind.STEP_RETRYING:
-                    self._retries.labels(event.step or "").inc()
+                    self._child(self._retries, event.step or "").inc()
             elif kind in _COMPENSATION_ENDS:
-                self._ended(self._compensations, event, _COMPENSATION_ENDS[EventKind(kind)])
+                self._ended(self._compensations, event, _COMPENSATION_ENDS[kind])
+            elif kind == EventKind.SAGA_STARTED:
+                self._started.inc()
             elif kind in _FINISHES:
-                self._finished.labels(SagaStatus(event.saga_status).lower()).inc()
+                self._child(self._finished, event.saga_status.lower()).inc()
 
     def delivered(self, event: EventRecord) -> None:
         """An event handed to a subscriber now."""
@@ -122,7 +126,15 @@ class SagaMetrics:
         started = self._running.pop((event.saga_id, event.step or ""), None)
         if started is not None:
             seconds = (event.at - started).total_seconds()
-            histogram.labels(event.step or "", outcome).observe(max(0.0, seconds))
+            self._child(histogram, event.step or "", outcome).observe(max(0.0, seconds))
+
+    def _child(self, metric: C, *labels: str) -> C:
+        """`metric.labels(*labels)`, remembered: `labels` takes a lock and checks every value."""
+        key = (id(metric), labels)
+        child = self._children.get(key)
+        if child is None:
+            child = self._children[key] = metric.labels(*labels)
+        return child  # type: ignore[return-value]
 
 
 class _Gauges(Collector):

@@ -25,7 +25,7 @@ class Outcome(Enum):
     UNKNOWN = auto()  # may or may not have happened (no answer, an unexpected error): retried
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Attempt:
     outcome: Outcome
     error: str | None = None
@@ -40,9 +40,9 @@ async def call_once(
     """Call once, waiting at most `timeout`; a call still running then is handed to `keep`."""
     task: asyncio.Task[None] = asyncio.ensure_future(function(call))
     try:
-        # `wait` never cancels what it waits for: a timeout stops the waiting, not the
+        # The wait never cancels what it waits for: a timeout stops the waiting, not the
         # participant's work half-way (the call is, in effect, shielded).
-        await asyncio.wait({task}, timeout=timeout)
+        await finished_within(task, timeout)
     except asyncio.CancelledError:
         task.cancel()
         raise
@@ -50,6 +50,28 @@ async def call_once(
         keep(task)
         return Attempt(Outcome.UNKNOWN, f"Timed out after {timeout:g} s")
     return _outcome(task.exception(), call)
+
+
+async def finished_within(task: "asyncio.Future[Any]", timeout: float | None) -> None:
+    """Wait until the task is done or the timeout passes, whichever comes first, leaving the
+    task alone either way: `asyncio.wait({task}, timeout=...)` without its set of waiters."""
+    if task.done():
+        return
+    loop = asyncio.get_running_loop()
+    waiter: asyncio.Future[None] = loop.create_future()
+
+    def wake(_: object = None) -> None:
+        if not waiter.done():
+            waiter.set_result(None)
+
+    task.add_done_callback(wake)
+    timer = None if timeout is None else loop.call_later(timeout, wake)
+    try:
+        await waiter
+    finally:
+        if timer is not None:
+            timer.cancel()
+        task.remove_done_callback(wake)
 
 
 def _outcome(error: BaseException | None, call: StepCall[Any]) -> Attempt:

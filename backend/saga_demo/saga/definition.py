@@ -23,7 +23,7 @@ class StepOutcomeUnknown(Exception):
     same key, and compensated first if the retries run out."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class StepCall(Generic[P]):
     """What an action or a compensation is called with."""
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from ..logs import LineLogger
 from ..store.errors import CancelRequested
 from ..store.interfaces import SagaLog
 from ..store.records import SagaRow, StepRow, Transition
@@ -23,7 +24,7 @@ from .definition import SagaDefinition, StepCall, StepFunction
 from .policy import RetryPolicy, StepPolicy
 from .status import CompensationState, EventKind, SagaStatus, StepStatus
 
-logger = logging.getLogger(__name__)
+logger = LineLogger(__name__)
 
 CANCELLED = "Cancelled"
 
@@ -351,7 +352,7 @@ class SagaExecution:
         return self._definition.steps[position].policy or self._rt.default_policy
 
     def _note(self, level: int, message: str, *args: object, step: str | None = None) -> None:
-        logger.log(level, message, *args, extra={"saga_id": self._saga.id, "step": step})
+        logger.log(level, message, *args, saga_id=self._saga.id, step=step)
 
     def _set(self, position: int, row: StepRow) -> None:
         self._steps[position] = row

@@ -11,6 +11,7 @@ from typing import Any, TypeVar
 from ..store.interfaces import SagaLog
 from ..store.records import NewSaga, SagaRow, StepRow, Transition
 from . import transitions as to
+from .attempts import finished_within
 from .definition import SagaDefinition
 from .execution import Runtime, SagaExecution
 from .policy import StepPolicy
@@ -116,7 +117,7 @@ class Orchestrator:
         task = self._tasks.get(saga_id)
         if task is None:
             return None
-        await asyncio.wait({task}, timeout=timeout)
+        await finished_within(task, timeout)
         if task.done() and not task.cancelled() and task.exception() is None:
             return task.result()
         return None

@@ -2,10 +2,10 @@
 
 import asyncio
 import json
-import logging
 from collections.abc import Awaitable
 from dataclasses import dataclass
 
+from ..logs import LineLogger
 from ..participants import (
     Charge,
     InventoryService,
@@ -20,7 +20,7 @@ from ..saga import SagaDefinition, Step, StepCall, StepRefused, StepTransientErr
 from .faults import Fault, FaultKind, faulty_action, faulty_compensation
 from .money import from_cents
 
-logger = logging.getLogger(__name__)
+logger = LineLogger(__name__)
 
 # The original demo's simulated work per step, in seconds, scaled by SAGA_LATENCY_SCALE. Each
 # compensation takes as long as its action, so the way back can be watched too.
@@ -104,14 +104,14 @@ class OrderSteps:
             raise StepRefused("Invalid amount")
         if order.user_id not in await self._payment.balances(order.session_id):
             raise StepRefused("User not found")
-        logger.info("Order %s validated successfully", order.order_id, extra=_ids(call))
+        logger.info("Order %s validated successfully", order.order_id, **_ids(call))
 
     async def compensate_validation(self, call: Call) -> None:
         await self._simulate_work(call)
         logger.info(
             "No compensation needed for validation of order %s",
             call.payload.order_id,
-            extra=_ids(call),
+            **_ids(call),
         )
 
     async def reserve_inventory(self, call: Call) -> None:
@@ -125,7 +125,7 @@ class OrderSteps:
             order.product_id,
             order.user_id,
             order.order_id,
-            extra=_ids(call),
+            **_ids(call),
         )
 
     async def release_inventory(self, call: Call) -> None:
@@ -138,7 +138,7 @@ class OrderSteps:
             order.quantity,
             order.product_id,
             order.order_id,
-            extra=_ids(call),
+            **_ids(call),
         )
 
     async def process_payment(self, call: Call) -> None:
@@ -151,7 +151,7 @@ class OrderSteps:
             from_cents(order.amount_cents),
             order.user_id,
             order.order_id,
-            extra=_ids(call),
+            **_ids(call),
         )
 
     async def refund_payment(self, call: Call) -> None:
@@ -164,7 +164,7 @@ class OrderSteps:
             from_cents(order.amount_cents),
             order.user_id,
             order.order_id,
-            extra=_ids(call),
+            **_ids(call),
         )
 
     async def ship_order(self, call: Call) -> None:
@@ -172,7 +172,7 @@ class OrderSteps:
         await self._simulate_work(call)
         request = Shipment(order.session_id, order.order_id, order.user_id)
         await _refusals_end_the_step(self._shipping.execute(call.key, request))
-        logger.info("📦 Order %s shipped successfully", order.order_id, extra=_ids(call))
+        logger.info("📦 Order %s shipped successfully", order.order_id, **_ids(call))
 
     async def cancel_shipment(self, call: Call) -> None:
         await self._simulate_work(call)
@@ -180,7 +180,7 @@ class OrderSteps:
         await self._shipping.compensate(
             call.key, Shipment(order.session_id, order.order_id, order.user_id)
         )
-        logger.info("Shipment cancelled for order %s", order.order_id, extra=_ids(call))
+        logger.info("Shipment cancelled for order %s", order.order_id, **_ids(call))
 
     async def _simulate_work(self, call: Call) -> None:
         seconds = STEP_LATENCY.get(call.step, DEFAULT_LATENCY) * self._latency_scale

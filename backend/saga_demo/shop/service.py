@@ -2,7 +2,6 @@
 
 import hashlib
 import json
-import logging
 import secrets
 import uuid
 from collections.abc import AsyncIterator, Callable, Collection
@@ -12,6 +11,7 @@ from decimal import Decimal
 
 from ..events import streams
 from ..events.bus import EventBus
+from ..logs import LineLogger
 from ..participants import InventoryService, PaymentService, ShippingService
 from ..saga import CancelAnswer, Orchestrator, SagaDefinition, SagaStatus, StepPolicy
 from ..store import Store
@@ -24,7 +24,7 @@ from .order_saga import OrderPayload, OrderSteps, order_saga
 from .orders import Order, OrderRequest
 from .seed import INITIAL_BALANCES_CENTS, INITIAL_STOCK
 
-logger = logging.getLogger(__name__)
+logger = LineLogger(__name__)
 
 
 def _fingerprint(payload: OrderPayload) -> str:
@@ -118,7 +118,9 @@ class Shop:
             "🚀 Starting saga %s for order %s",
             saga.id,
             order_id,
-            extra={"saga_id": saga.id, "order_id": order_id, "session_id": session_id},
+            saga_id=saga.id,
+            order_id=order_id,
+            session_id=session_id,
         )
         self.orchestrator.start(recorded.saga)
         return Order.from_row(recorded.order), recorded.saga

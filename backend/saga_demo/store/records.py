@@ -1,10 +1,17 @@
-"""Plain records that cross the store's interfaces; statuses are strings the layers above define."""
+"""Plain records that cross the store's interfaces; statuses are strings the layers above define.
+
+Records are values: nothing assigns to their fields, a change is a new record (`replace`). Those a
+saga makes by the dozen are not `frozen` all the same: a frozen dataclass's `__init__` goes
+through `object.__setattr__` field by field, which makes one of twelve fields cost 2.5 µs
+instead of 0.3 µs (CPython 3.11, measured here), and a saga makes about seventy of them. The
+keys (`OperationKey`) and answers stay frozen, and hashable.
+"""
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class StepRow:
     """The current state of one step of a saga."""
 
@@ -23,7 +30,7 @@ class StepRow:
     next_attempt_at: datetime | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NewSaga:
     """A saga about to be recorded, with its steps in their initial state."""
 
@@ -37,7 +44,7 @@ class NewSaga:
     steps: tuple[StepRow, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Transition:
     """One event to append to a saga's log, with the step and saga state it leads to."""
 
@@ -52,7 +59,7 @@ class Transition:
     """Append only if no cancel was requested (raises `CancelRequested` otherwise)."""
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class EventRecord:
     """An event as recorded: `event_id` orders a session's events, `sequence` one saga's."""
 
@@ -70,7 +77,7 @@ class EventRecord:
     at: datetime
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SagaRow:
     """A saga as recorded, with its steps in order."""
 
@@ -88,7 +95,7 @@ class SagaRow:
     steps: tuple[StepRow, ...] = field(default=())
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class OrderRow:
     """An order as recorded, with the status of its saga."""
 
@@ -104,7 +111,7 @@ class OrderRow:
     created_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class NewOrder:
     """An order about to be recorded together with its saga."""
 
@@ -117,7 +124,7 @@ class NewOrder:
     created_at: datetime
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RecordedOrder:
     """What `OrderBook.create` recorded: the order, its saga as the log now holds it, and the
     events of its first transitions (none when an idempotency key found an earlier order)."""

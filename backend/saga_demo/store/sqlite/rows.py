@@ -5,14 +5,27 @@ from typing import Any
 
 from ..records import EventRecord, OrderRow, StepRow
 
+_FORMATTED: dict[datetime, str] = {}
+_FORMATTED_LIMIT = 4096
+
 
 def timestamp(value: datetime | None) -> str | None:
-    """A datetime as stored: ISO 8601 in UTC at a fixed width, so text order is time order."""
+    """A datetime as stored: ISO 8601 in UTC at a fixed width, so text order is time order.
+
+    The same instants come back again and again (a step's start, with each of its transitions;
+    an event's time, in its step's row too), and `isoformat` costs far more than a dict lookup:
+    recent ones are remembered."""
     if value is None:
         return None
-    if value.tzinfo is None:
-        raise ValueError(f"a naive datetime cannot be stored: {value}")
-    return value.astimezone(UTC).isoformat(timespec="microseconds")
+    text = _FORMATTED.get(value)
+    if text is None:
+        if value.tzinfo is None:
+            raise ValueError(f"a naive datetime cannot be stored: {value}")
+        text = value.astimezone(UTC).isoformat(timespec="microseconds")
+        if len(_FORMATTED) >= _FORMATTED_LIMIT:
+            _FORMATTED.clear()
+        _FORMATTED[value] = text
+    return text
 
 
 def parse_timestamp(value: str | None) -> datetime | None:
