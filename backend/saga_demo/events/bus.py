@@ -5,7 +5,7 @@ loses its queue and is told so: it then catches up from the log, which holds eve
 """
 
 import asyncio
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
@@ -15,26 +15,41 @@ DEFAULT_LIMIT = 10_000
 
 
 class Subscription:
-    """One subscriber's queue of a session's events."""
+    """One subscriber's queue of a session's events.
+
+    A deque and, while the subscriber waits, one future: thousands are open at once, and an
+    `asyncio.Queue` holds three deques and a lock's worth of machinery each."""
+
+    __slots__ = ("_events", "_limit", "_waiter", "overflowed")
 
     def __init__(self, limit: int) -> None:
-        self._queue: asyncio.Queue[EventRecord | None] = asyncio.Queue()
+        self._events: deque[EventRecord | None] = deque()
         self._limit = limit
+        self._waiter: asyncio.Future[None] | None = None
         self.overflowed = False
 
     def deliver(self, event: EventRecord) -> None:
         if self.overflowed:
             return
-        if self._queue.qsize() >= self._limit:
+        if len(self._events) >= self._limit:
             self.overflowed = True
-            self._queue = asyncio.Queue()
-            self._queue.put_nowait(None)
-            return
-        self._queue.put_nowait(event)
+            self._events.clear()
+            self._events.append(None)
+        else:
+            self._events.append(event)
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
 
     async def next(self) -> EventRecord | None:
         """The next event, or None once the subscriber has fallen behind (catch up, then go on)."""
-        event = await self._queue.get()
+        while not self._events:
+            self._waiter = asyncio.get_running_loop().create_future()
+            try:
+                await self._waiter
+            finally:
+                self._waiter = None
+        event = self._events.popleft()
         if event is None:
             self.overflowed = False
         return event

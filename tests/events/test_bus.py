@@ -1,0 +1,59 @@
+"""The in-process bus: each subscriber gets its session's events in commit order; one that falls
+more than its limit behind is told so once (None), then gets what comes after."""
+
+import asyncio
+from datetime import UTC, datetime
+
+from saga_demo.events.bus import EventBus
+from saga_demo.store.records import EventRecord
+
+
+def _event(session_id: str, event_id: int) -> EventRecord:
+    return EventRecord(
+        session_id=session_id,
+        event_id=event_id,
+        saga_id="saga",
+        correlation_id="order",
+        sequence=event_id,
+        kind="STEP_STARTED",
+        step=None,
+        attempt=None,
+        step_status=None,
+        saga_status="PROCESSING",
+        error_message=None,
+        at=datetime.now(UTC),
+    )
+
+
+async def test_a_waiting_subscriber_wakes_for_its_sessions_events_in_order() -> None:
+    bus = EventBus()
+    with bus.subscribe("mine") as mine, bus.subscribe("other") as other:
+        waiting = asyncio.ensure_future(mine.next())
+        await asyncio.sleep(0)
+        assert not waiting.done()
+        bus.publish([_event("other", 1), _event("mine", 1), _event("mine", 2)])
+        assert (await asyncio.wait_for(waiting, 5)).event_id == 1  # type: ignore[union-attr]
+        assert (await mine.next()).event_id == 2  # type: ignore[union-attr]
+        assert (await other.next()).event_id == 1  # type: ignore[union-attr]
+    assert bus.subscriber_count == 0
+
+
+async def test_a_subscriber_past_its_limit_is_told_once_then_gets_what_follows() -> None:
+    bus = EventBus(limit=3)
+    with bus.subscribe("s") as subscription:
+        bus.publish([_event("s", i) for i in range(1, 6)])  # the 4th overflows; the 5th is lost
+        assert await subscription.next() is None
+        assert not subscription.overflowed
+        bus.publish([_event("s", 6)])
+        assert (await subscription.next()).event_id == 6  # type: ignore[union-attr]
+
+
+async def test_a_subscriber_that_stops_waiting_leaves_nothing_behind() -> None:
+    bus = EventBus()
+    with bus.subscribe("s") as subscription:
+        waiting = asyncio.ensure_future(subscription.next())
+        await asyncio.sleep(0)
+        waiting.cancel()
+        await asyncio.gather(waiting, return_exceptions=True)
+        bus.publish([_event("s", 1)])
+        assert (await subscription.next()).event_id == 1  # type: ignore[union-attr]
