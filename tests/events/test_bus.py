@@ -2,27 +2,14 @@
 more than its limit behind is told so once (None), then gets what comes after."""
 
 import asyncio
-from datetime import UTC, datetime
 
 from saga_demo.events.bus import EventBus
 from saga_demo.store.records import EventRecord
+from tests.support.records import bare_event
 
 
 def _event(session_id: str, event_id: int) -> EventRecord:
-    return EventRecord(
-        session_id=session_id,
-        event_id=event_id,
-        saga_id="saga",
-        correlation_id="order",
-        sequence=event_id,
-        kind="STEP_STARTED",
-        step=None,
-        attempt=None,
-        step_status=None,
-        saga_status="PROCESSING",
-        error_message=None,
-        at=datetime.now(UTC),
-    )
+    return bare_event(event_id, session_id)
 
 
 async def test_a_waiting_subscriber_wakes_for_its_sessions_events_in_order() -> None:

@@ -7,7 +7,6 @@ import subprocess
 import sys
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -16,26 +15,10 @@ from saga_demo.store.errors import Conflict
 from saga_demo.store.interfaces import GROUP_SIZE_BUCKETS
 from saga_demo.store.records import EventRecord
 from saga_demo.store.sqlite.database import SqliteDatabase, WriteTx
+from tests.support.records import bare_event
 from tests.support.waiting import eventually, wait_until
 
 CRASHING_WRITER = Path(__file__).with_name("crashing_writer.py")
-
-
-def _event(number: int) -> EventRecord:
-    return EventRecord(
-        session_id="s",
-        event_id=number,
-        saga_id="saga",
-        correlation_id="order",
-        sequence=number,
-        kind="STEP_STARTED",
-        step=None,
-        attempt=None,
-        step_status=None,
-        saga_status="PROCESSING",
-        error_message=None,
-        at=datetime.now(UTC),
-    )
 
 
 class Listener:
@@ -65,7 +48,7 @@ def _insert(key: str, event: int | None = None) -> Callable[[WriteTx], str]:
     def work(tx: WriteTx) -> str:
         tx.execute("INSERT INTO t (k) VALUES (?)", (key,))
         if event is not None:
-            tx.events.append(_event(event))
+            tx.events.append(bare_event(event))
         return key
 
     return work
