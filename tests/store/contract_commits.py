@@ -4,7 +4,7 @@ import asyncio
 
 import pytest
 
-from saga_demo.saga.status import EventKind, SagaStatus
+from saga_demo.status import EventKind, SagaStatus
 from saga_demo.store.errors import SagaNotFound
 from saga_demo.store.interfaces import Store
 from saga_demo.store.records import EventRecord, Transition

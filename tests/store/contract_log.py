@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from saga_demo.saga.status import CompensationState, EventKind, SagaStatus, StepStatus
+from saga_demo.status import CompensationState, EventKind, SagaStatus, StepStatus
 from saga_demo.store.errors import SagaNotFound
 from saga_demo.store.interfaces import Store
 from saga_demo.store.records import NewOrder, Transition

@@ -2,7 +2,7 @@
 
 import pytest
 
-from saga_demo.saga.status import EventKind, SagaStatus, StepStatus
+from saga_demo.status import EventKind, SagaStatus, StepStatus
 from saga_demo.store.errors import SessionNotFound
 from saga_demo.store.interfaces import Store
 from saga_demo.store.records import NewOrder, OrderRow

@@ -2,7 +2,7 @@
 
 import pytest
 
-from saga_demo.saga.status import SagaStatus
+from saga_demo.status import SagaStatus
 from saga_demo.store.errors import SessionBusy, SessionNotFound
 from saga_demo.store.interfaces import Store
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
-from saga_demo.saga.status import CompensationState, EventKind, SagaStatus, StepStatus
+from saga_demo.status import CompensationState, EventKind, SagaStatus, StepStatus
 from saga_demo.store.interfaces import Store
 from saga_demo.store.records import (
     EventRecord,

@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime
 
+from saga_demo.status import EventKind, SagaStatus
 from saga_demo.store.records import EventRecord
 
 
@@ -13,11 +14,11 @@ def bare_event(number: int, session_id: str = "s") -> EventRecord:
         saga_id="saga",
         correlation_id="order",
         sequence=number,
-        kind="STEP_STARTED",
+        kind=EventKind.STEP_STARTED,
         step=None,
         attempt=None,
         step_status=None,
-        saga_status="PROCESSING",
+        saga_status=SagaStatus.PROCESSING,
         error_message=None,
         at=datetime.now(UTC),
     )

@@ -1,5 +1,6 @@
 """The generic saga engine: definitions, the orchestrator, recovery. It knows nothing of shops."""
 
+from ..status import TERMINAL, CompensationState, EventKind, SagaStatus, StepStatus
 from .definition import (
     SagaDefinition,
     Step,
@@ -10,7 +11,6 @@ from .definition import (
 )
 from .orchestrator import CancelAnswer, Orchestrator
 from .policy import RetryPolicy, StepPolicy
-from .status import TERMINAL, CompensationState, EventKind, SagaStatus, StepStatus
 
 __all__ = [
     "TERMINAL",

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..logs import LineLogger
+from ..status import CompensationState, EventKind, SagaStatus, StepStatus
 from ..store.errors import CancelRequested
 from ..store.interfaces import SagaLog
 from ..store.records import SagaRow, StepRow, Transition
@@ -22,7 +23,6 @@ from . import transitions as to
 from .attempts import Attempt, Outcome, call_once
 from .definition import SagaDefinition, StepCall, StepFunction
 from .policy import RetryPolicy, StepPolicy
-from .status import CompensationState, EventKind, SagaStatus, StepStatus
 
 logger = LineLogger(__name__)
 
@@ -72,7 +72,7 @@ class SagaExecution:
         if saga.cancel_requested:
             cancel.set()
         self._steps = list(saga.steps)
-        self._status = SagaStatus(saga.status)
+        self._status = saga.status
         self._held: list[Transition] = []
 
     async def run(self) -> SagaRow:

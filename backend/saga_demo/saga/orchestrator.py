@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, TypeVar
 
+from ..status import EventKind, SagaStatus, StepStatus
 from ..store.interfaces import SagaLog
 from ..store.records import NewSaga, SagaRow, StepRow, Transition
 from . import transitions as to
@@ -16,7 +17,6 @@ from .definition import SagaDefinition
 from .execution import Runtime, SagaExecution
 from .policy import StepPolicy
 from .requests import cancel_transition, reopening_transitions
-from .status import EventKind, SagaStatus, StepStatus
 
 logger = logging.getLogger(__name__)
 P = TypeVar("P")

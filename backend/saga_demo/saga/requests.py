@@ -3,9 +3,9 @@
 from collections.abc import Callable
 from datetime import datetime
 
+from ..status import CompensationState, EventKind, SagaStatus, StepStatus
 from ..store.records import SagaRow, Transition
 from . import transitions as to
-from .status import EventKind, SagaStatus, StepStatus
 
 
 def reopening_transitions(saga: SagaRow, clock: Callable[[], datetime]) -> list[Transition]:
@@ -23,7 +23,7 @@ def reopening_transitions(saga: SagaRow, clock: Callable[[], datetime]) -> list[
             error_message="Retried on request",
         )
         for step in reversed(saga.steps)
-        if step.compensation == "FAILED"
+        if step.compensation == CompensationState.FAILED
     ]
 
 

@@ -3,8 +3,8 @@
 from dataclasses import replace
 from datetime import datetime
 
+from ..status import CompensationState, StepStatus
 from ..store.records import StepRow
-from .status import CompensationState, StepStatus
 
 
 def started(step: StepRow, at: datetime) -> StepRow:

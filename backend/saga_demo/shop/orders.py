@@ -42,7 +42,7 @@ class Order:
             product_id=row.product_id,
             quantity=row.quantity,
             amount=from_cents(row.amount_cents),
-            status=SagaStatus(row.status),
+            status=row.status,
             saga_id=row.saga_id,
             created_at=row.created_at,
         )

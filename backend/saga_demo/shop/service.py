@@ -13,7 +13,7 @@ from ..events import streams
 from ..events.bus import EventBus
 from ..logs import LineLogger
 from ..participants import InventoryService, PaymentService, ShippingService
-from ..saga import CancelAnswer, Orchestrator, SagaDefinition, SagaStatus, StepPolicy
+from ..saga import CancelAnswer, Orchestrator, SagaDefinition, StepPolicy
 from ..store import Store
 from ..store.errors import SagaNotFound
 from ..store.records import EventRecord, NewOrder, SagaRow
@@ -35,7 +35,7 @@ def _fingerprint(payload: OrderPayload) -> str:
 
 
 def _ends_saga(event: EventRecord) -> bool:
-    return SagaStatus(event.saga_status).is_terminal
+    return event.saga_status.is_terminal
 
 
 class Shop:

@@ -1,4 +1,5 @@
-"""Plain records that cross the store's interfaces; statuses are strings the layers above define.
+"""Plain records that cross the store's interfaces, typed with the engine's vocabulary
+(`saga/status.py`: a leaf module of enums, the one thing the store takes from the engine).
 
 Records are values: nothing assigns to their fields, a change is a new record (`replace`). Those a
 saga makes by the dozen are not `frozen` all the same: a frozen dataclass's `__init__` goes
@@ -10,6 +11,8 @@ keys (`OperationKey`) and answers stay frozen, and hashable.
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from ..status import CompensationState, EventKind, SagaStatus, StepStatus
+
 
 @dataclass(slots=True)
 class StepRow:
@@ -17,13 +20,13 @@ class StepRow:
 
     position: int
     name: str
-    status: str
+    status: StepStatus
     error_message: str | None = None
     attempts: int = 0
     started_at: datetime | None = None
     finished_at: datetime | None = None
     outcome_unknown: bool = False
-    compensation: str | None = None
+    compensation: CompensationState | None = None
     compensation_attempts: int = 0
     compensation_retry_from: int = 0
     """Compensation attempts made before the latest redrive (its attempts count from there)."""
@@ -39,7 +42,7 @@ class NewSaga:
     definition: str
     correlation_id: str
     payload: str
-    status: str
+    status: SagaStatus
     created_at: datetime
     steps: tuple[StepRow, ...]
 
@@ -48,8 +51,8 @@ class NewSaga:
 class Transition:
     """One event to append to a saga's log, with the step and saga state it leads to."""
 
-    kind: str
-    saga_status: str
+    kind: EventKind
+    saga_status: SagaStatus
     at: datetime
     step: StepRow | None = None
     attempt: int | None = None
@@ -68,11 +71,11 @@ class EventRecord:
     saga_id: str
     correlation_id: str
     sequence: int
-    kind: str
+    kind: EventKind
     step: str | None
     attempt: int | None
-    step_status: str | None
-    saga_status: str
+    step_status: StepStatus | None
+    saga_status: SagaStatus
     error_message: str | None
     at: datetime
 
@@ -86,7 +89,7 @@ class SagaRow:
     definition: str
     correlation_id: str
     payload: str
-    status: str
+    status: SagaStatus
     last_sequence: int
     cancel_requested: bool
     created_at: datetime
@@ -107,7 +110,7 @@ class OrderRow:
     quantity: int
     amount_cents: int
     saga_id: str
-    status: str
+    status: SagaStatus
     created_at: datetime
 
 

@@ -33,12 +33,12 @@ class SagaStepType:
     def from_domain(cls, row: StepRow) -> "SagaStepType":
         return cls(
             name=row.name,
-            status=StepStatus(row.status),
+            status=row.status,
             error_message=row.error_message,
             attempts=row.attempts,
             started_at=row.started_at,
             finished_at=row.finished_at,
-            compensation=CompensationState(row.compensation) if row.compensation else None,
+            compensation=row.compensation,
             compensation_attempts=row.compensation_attempts,
             next_attempt_at=row.next_attempt_at,
         )
@@ -65,11 +65,11 @@ class SagaEventType:
             sequence=event.sequence,
             saga_id=strawberry.ID(event.saga_id),
             order_id=strawberry.ID(event.correlation_id),
-            kind=EventKind(event.kind),
+            kind=event.kind,
             step=event.step,
             attempt=event.attempt,
-            step_status=StepStatus(event.step_status) if event.step_status else None,
-            saga_status=SagaStatus(event.saga_status),
+            step_status=event.step_status,
+            saga_status=event.saga_status,
             error_message=event.error_message,
             at=event.at,
         )
@@ -115,7 +115,7 @@ class SagaType:
         return cls(
             id=strawberry.ID(saga.id),
             order_id=strawberry.ID(saga.correlation_id),
-            status=SagaStatus(saga.status),
+            status=saga.status,
             steps=[SagaStepType.from_domain(step) for step in saga.steps],
             cancel_requested=saga.cancel_requested,
             created_at=saga.created_at,

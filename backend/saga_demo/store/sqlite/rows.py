@@ -1,9 +1,11 @@
-"""Conversions between SQLite rows and the store's records."""
+"""Conversions between SQLite rows and the store's records: the one place that knows the order of
+each query's columns, and turns their text into the engine's enums and datetimes."""
 
 from datetime import UTC, datetime
 from typing import Any
 
-from ..records import EventRecord, OrderRow, StepRow
+from ...status import CompensationState, EventKind, SagaStatus, StepStatus
+from ..records import EventRecord, OrderRow, SagaRow, StepRow
 
 _FORMATTED: dict[datetime, str] = {}
 _FORMATTED_LIMIT = 4096
@@ -56,11 +58,11 @@ def event_from_row(row: tuple[Any, ...]) -> EventRecord:
         saga_id=saga_id,
         correlation_id=correlation_id,
         sequence=sequence,
-        kind=kind,
+        kind=EventKind(kind),
         step=step,
         attempt=attempt,
-        step_status=step_status,
-        saga_status=saga_status,
+        step_status=None if step_status is None else StepStatus(step_status),
+        saga_status=SagaStatus(saga_status),
         error_message=error_message,
         at=required_timestamp(at),
     )
@@ -79,13 +81,13 @@ def step_from_row(row: tuple[Any, ...]) -> StepRow:
     return StepRow(
         position=position,
         name=name,
-        status=status,
+        status=StepStatus(status),
         error_message=error,
         attempts=attempts,
         started_at=parse_timestamp(started),
         finished_at=parse_timestamp(finished),
         outcome_unknown=bool(unknown),
-        compensation=compensation,
+        compensation=None if compensation is None else CompensationState(compensation),
         compensation_attempts=compensation_attempts,
         compensation_retry_from=compensation_retry_from,
         next_attempt_at=parse_timestamp(next_attempt_at),
@@ -128,6 +130,32 @@ def order_from_row(row: tuple[Any, ...]) -> OrderRow:
         quantity=quantity,
         amount_cents=amount_cents,
         saga_id=saga_id,
-        status=status,
+        status=SagaStatus(status),
         created_at=required_timestamp(created_at),
+    )
+
+
+SAGA_SELECT = (
+    "SELECT id, session_id, definition, correlation_id, payload, status, last_sequence, "
+    "cancel_requested, created_at, updated_at, finished_at FROM sagas"
+)
+
+
+def saga_from_row(row: tuple[Any, ...], steps: list[tuple[Any, ...]]) -> SagaRow:
+    """A saga from its row (`SAGA_SELECT`) and its steps' rows (`STEP_COLUMNS`, in order)."""
+    saga_id, session_id, definition, correlation_id, payload, status, last_sequence = row[:7]
+    cancel, created, updated, finished = row[7:]
+    return SagaRow(
+        id=saga_id,
+        session_id=session_id,
+        definition=definition,
+        correlation_id=correlation_id,
+        payload=payload,
+        status=SagaStatus(status),
+        last_sequence=last_sequence,
+        cancel_requested=bool(cancel),
+        created_at=required_timestamp(created),
+        updated_at=required_timestamp(updated),
+        finished_at=parse_timestamp(finished),
+        steps=tuple(step_from_row(s) for s in steps),
     )

@@ -9,11 +9,10 @@ from .database import SqliteDatabase, WriteTx
 from .rows import (
     EVENT_COLUMNS,
     EVENT_SELECT,
+    SAGA_SELECT,
     STEP_COLUMNS,
     event_from_row,
-    parse_timestamp,
-    required_timestamp,
-    step_from_row,
+    saga_from_row,
     step_values,
     timestamp,
 )
@@ -158,32 +157,13 @@ def append_transitions(
 
 
 def load_saga(conn: sqlite3.Connection, saga_id: str) -> SagaRow | None:
-    row = conn.execute(
-        "SELECT id, session_id, definition, correlation_id, payload, status, last_sequence, "
-        "cancel_requested, created_at, updated_at, finished_at FROM sagas WHERE id = ?",
-        (saga_id,),
-    ).fetchone()
+    row = conn.execute(f"{SAGA_SELECT} WHERE id = ?", (saga_id,)).fetchone()
     if row is None:
         return None
     steps = conn.execute(
         f"SELECT {STEP_COLUMNS} FROM saga_steps WHERE saga_id = ? ORDER BY position", (saga_id,)
     ).fetchall()
-    saga_id_, session_id, definition, correlation_id, payload, status, last_sequence = row[:7]
-    cancel, created, updated, finished = row[7:]
-    return SagaRow(
-        id=saga_id_,
-        session_id=session_id,
-        definition=definition,
-        correlation_id=correlation_id,
-        payload=payload,
-        status=status,
-        last_sequence=last_sequence,
-        cancel_requested=bool(cancel),
-        created_at=required_timestamp(created),
-        updated_at=required_timestamp(updated),
-        finished_at=parse_timestamp(finished),
-        steps=tuple(step_from_row(s) for s in steps),
-    )
+    return saga_from_row(row, steps)
 
 
 class SqliteSagaLog:

@@ -1,4 +1,6 @@
-"""The engine's vocabulary: saga and step statuses, and the kinds of events in a saga's log."""
+"""The engine's vocabulary: saga and step statuses, and the kinds of events in a saga's log.
+
+A leaf below every layer, so that the log's records (`store/records.py`) are typed with it."""
 
 from enum import StrEnum
 
