@@ -16,6 +16,7 @@ from pydantic import BaseModel
 
 from .api.errors import REFUSED, refusal
 from .api.graphql.context import SubscriptionGauge
+from .api.graphql.lane import GraphQLLane
 from .api.graphql.router import GraphQLEndpoint
 from .api.limits import BodySizeLimitMiddleware
 from .api.pages import mount_pages
@@ -138,10 +139,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.metrics = metrics
-    # Innermost first: the fast lane of POST /orders sees the session and the body limit.
+    # Innermost first: the fast lanes (POST /orders; GraphQL's posts and WebSockets) see the
+    # session and the body limit.
     app.add_middleware(
         OrderLane, shop=lambda: runtime.shop, wait_seconds=settings.rest_wait_seconds
     )
+    app.add_middleware(GraphQLLane, allowed_origins=settings.allowed_origins)
     app.add_middleware(SessionMiddleware, registry=runtime.registry)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_exception_handler(RequestValidationError, _validation_error)

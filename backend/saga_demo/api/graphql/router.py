@@ -18,6 +18,10 @@ from .context import Context, get_context
 from .schema import schema
 
 GRAPHIQL_PAGE = "graphiql.html"
+GRAPHQL_PATH = "/graphql"
+# What the router and the lane (`lane.py`) both serve with.
+CONNECTION_INIT_WAIT = timedelta(seconds=10)
+MAX_SUBSCRIPTIONS_PER_CONNECTION = 100
 
 
 class GraphQLEndpoint(GraphQLRouter[Context, None]):
@@ -26,16 +30,16 @@ class GraphQLEndpoint(GraphQLRouter[Context, None]):
     def __init__(self, frontend_dir: Path, allowed_origins: list[str]) -> None:
         super().__init__(
             schema,
-            path="/graphql",
+            path=GRAPHQL_PATH,
             context_getter=get_context,
             allowed_origins=allowed_origins,
-            connection_init_wait_timeout=timedelta(seconds=10),
-            max_subscriptions_per_connection=100,
+            connection_init_wait_timeout=CONNECTION_INIT_WAIT,
+            max_subscriptions_per_connection=MAX_SUBSCRIPTIONS_PER_CONNECTION,
         )
         self._page = frontend_dir / GRAPHIQL_PAGE
         # HEAD answers as a browser's GET does (the page), without the body.
         self.add_api_route(
-            "/graphql", self.render_graphql_ide, methods=["HEAD"], include_in_schema=False
+            GRAPHQL_PATH, self.render_graphql_ide, methods=["HEAD"], include_in_schema=False
         )
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
