@@ -18,6 +18,7 @@ end
 local method, path, body, status_ok, marker = "GET", "/health", nil, 200, ""
 local per_session = 0
 local fixed = nil
+local fixed_session = nil
 local cookie = nil
 local used = 0
 
@@ -33,9 +34,15 @@ function init(args)
    status_ok = tonumber(args[4] or "200")
    marker = args[5] or ""
    per_session = tonumber(args[6] or "0")
+   -- wrk.format uses the headers it is given instead of wrk.headers (those of -H), not with
+   -- them: copy them in, or a session cookie given with -H is never sent.
    local headers = {}
+   for name, value in pairs(wrk.headers) do headers[name] = value end
    if body ~= nil then headers["Content-Type"] = "application/json" end
-   if per_session == 0 then fixed = wrk.format(method, path, headers, body) end
+   if per_session == 0 then
+      fixed = wrk.format(method, path, headers, body)
+      fixed_session = string.match(headers["Cookie"] or "", "session_id=([^;]+)")
+   end
 end
 
 function request()
@@ -52,8 +59,13 @@ function request()
 end
 
 function response(status, headers, resp_body)
+   local set = headers["set-cookie"] or headers["Set-Cookie"]
+   if fixed_session ~= nil and set ~= nil
+      and string.match(set, "session_id=([^;]+)") ~= fixed_session then
+      bad = bad + 1  -- the server did not see the session sent: it opened another
+      return
+   end
    if per_session > 0 and cookie == nil then
-      local set = headers["set-cookie"] or headers["Set-Cookie"]
       if set ~= nil then
          cookie = string.match(set, "session_id=([^;]+)")
          sessions = sessions + 1
