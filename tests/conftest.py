@@ -5,7 +5,14 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
+from tests.support.postgres import ADDRESS, postgres_answers, required
 from tests.support.server import ServerProcess
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """REQUIRE_POSTGRES=1 (CI) is a promise that PostgreSQL tests run: keep it, or stop here."""
+    if required() and not postgres_answers():
+        pytest.exit(f"REQUIRE_POSTGRES=1 but no PostgreSQL answers at {ADDRESS}", returncode=1)
 
 
 def _serve(factory: pytest.TempPathFactory, name: str, **env: str) -> Iterator[ServerProcess]:

@@ -141,7 +141,7 @@ class SagaMetrics:
             self._retries,
             self._delivery,
         )
-        self.registry.register(_Gauges(self.sources, tallies))
+        self.registry.register(_AtScrape(self.sources, tallies))
         self._running: dict[tuple[str, str], datetime] = {}
 
     def observe(self, events: Sequence[EventRecord]) -> None:
@@ -173,7 +173,7 @@ class SagaMetrics:
             histogram.observe(max(0.0, seconds), event.step or "", outcome)
 
 
-class _Gauges(Collector):
+class _AtScrape(Collector):
     """Read at scrape time: the tallies, and from their owners sockets, subscriptions and the
     store's writer."""
 

@@ -36,7 +36,12 @@ async def test_the_lane_and_the_route_answer_an_order_alike(client: httpx.AsyncC
     by_route = await _place(client, ROUTE)
 
     assert _shape(by_lane) == _shape(by_route)
-    assert _shape(by_lane)[:4] == (201, "application/json", sorted(by_lane.json()), "completed")
+    assert _shape(by_lane)[:4] == (
+        201,
+        "application/json",
+        ["order_id", "saga_id", "status", "steps"],
+        "completed",
+    )
     assert by_lane.json()["order_id"] != by_route.json()["order_id"]
     after = await state(client)
     assert after["inventory"]["product_1"] == before["inventory"]["product_1"] - 4

@@ -19,11 +19,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from ..lanes import JSON_TYPES, content_type
 from .context import Context, get_context
 from .router import CONNECTION_INIT_WAIT, GRAPHQL_PATH, MAX_SUBSCRIPTIONS_PER_CONNECTION
 from .schema import schema
-
-_JSON_TYPES = (b"application/json", b"application/json; charset=utf-8")
 
 
 class _StrawberryView(GraphQL[Context, None]):
@@ -34,11 +33,7 @@ class _StrawberryView(GraphQL[Context, None]):
 
 
 def _json_post(scope: Scope) -> bool:
-    if scope["method"] != "POST":
-        return False
-    return any(
-        name == b"content-type" and value.lower() in _JSON_TYPES for name, value in scope["headers"]
-    )
+    return scope["method"] == "POST" and content_type(scope) in JSON_TYPES
 
 
 class GraphQLLane:

@@ -23,19 +23,19 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from ...shop.bounds import MAX_IDEMPOTENCY_KEY_LENGTH
 from ...shop.service import Shop
 from ..errors import REFUSED, refusal
+from ..lanes import JSON_TYPES, content_type
 from ..sessions import SessionHandle
 from .routes import place_order_and_wait
 from .schemas import CreateOrderRequest
 
-_JSON_TYPES = (b"application/json", b"application/json; charset=utf-8")
-
 
 def _wants_lane(scope: Scope) -> tuple[bool, str | None]:
     """Whether the lane may answer this request, and its idempotency key."""
+    kind = content_type(scope)
+    if kind is not None and kind not in JSON_TYPES:
+        return False, None
     key = None
     for name, value in scope["headers"]:
-        if name == b"content-type" and value.lower() not in _JSON_TYPES:
-            return False, None
         if name == b"idempotency-key":
             key = value.decode("latin-1")
             if not 1 <= len(key) <= MAX_IDEMPOTENCY_KEY_LENGTH:
