@@ -2,7 +2,6 @@
 
 import asyncio
 import logging
-import uuid
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from enum import Enum
@@ -15,6 +14,7 @@ from . import transitions as to
 from .attempts import finished_within
 from .definition import SagaDefinition
 from .execution import Runtime, SagaExecution
+from .ids import time_ordered_id
 from .policy import StepPolicy
 from .requests import cancel_transition, reopening_transitions
 
@@ -73,7 +73,7 @@ class Orchestrator:
             StepRow(i, step.name, StepStatus.PENDING) for i, step in enumerate(definition.steps)
         ]
         saga = NewSaga(
-            id=str(uuid.uuid4()),
+            id=time_ordered_id(),
             session_id=session_id,
             definition=definition.name,
             correlation_id=correlation_id,

@@ -3,7 +3,6 @@
 import hashlib
 import json
 import secrets
-import uuid
 from collections.abc import AsyncIterator, Callable, Collection
 from dataclasses import asdict
 from datetime import datetime, timedelta
@@ -14,6 +13,7 @@ from ..events.bus import EventBus
 from ..logs import LineLogger
 from ..participants import InventoryService, PaymentService, ShippingService
 from ..saga import CancelAnswer, Orchestrator, SagaDefinition, StepPolicy
+from ..saga.ids import time_ordered_id
 from ..store import Store
 from ..store.errors import SagaNotFound
 from ..store.records import EventRecord, NewOrder, SagaRow
@@ -84,7 +84,7 @@ class Shop:
         With an idempotency key the session used before for the same request, nothing new
         happens: the order recorded then is returned, with its saga as it is now.
         `IdempotencyConflict` if the key was used for a different request."""
-        order_id = str(uuid.uuid4())
+        order_id = time_ordered_id()
         payload = OrderPayload(
             session_id=session_id,
             order_id=order_id,
