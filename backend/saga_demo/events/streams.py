@@ -5,7 +5,7 @@ missed; what arrives twice is dropped by its cursor. Cursors count up by one (a 
 a session's event id), so a hole in the live stream is seen at once and filled from the log.
 """
 
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, Awaitable, Callable
 
 from ..store.interfaces import SagaLog
 from ..store.records import EventRecord
@@ -24,7 +24,7 @@ async def _stream(
     wanted: Callable[[EventRecord], bool],
     last: Callable[[EventRecord], bool],
     ended: Callable[[], Awaitable[bool]] | None = None,
-) -> AsyncIterator[EventRecord]:
+) -> AsyncGenerator[EventRecord, None]:
     with bus.subscribe(session_id) as subscription:
         cursor = after
         while True:
@@ -63,7 +63,7 @@ def saga_events(
     saga_id: str,
     after_sequence: int,
     last: Callable[[EventRecord], bool],
-) -> AsyncIterator[EventRecord]:
+) -> AsyncGenerator[EventRecord, None]:
     """The saga's events after a sequence number, then live ones, until `last` says so."""
 
     async def read(cursor: int) -> list[EventRecord]:
@@ -87,7 +87,7 @@ def saga_events(
 
 def session_events(
     log: SagaLog, bus: EventBus, session_id: str, after_event_id: int
-) -> AsyncIterator[EventRecord]:
+) -> AsyncGenerator[EventRecord, None]:
     """The session's events after an event id, then live ones, for as long as it is read."""
 
     async def read(cursor: int) -> list[EventRecord]:

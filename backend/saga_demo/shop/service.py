@@ -3,7 +3,7 @@
 import hashlib
 import json
 import secrets
-from collections.abc import AsyncIterator, Callable, Collection
+from collections.abc import AsyncGenerator, Callable, Collection
 from dataclasses import asdict
 from datetime import datetime, timedelta
 from decimal import Decimal
@@ -186,13 +186,15 @@ class Shop:
 
     def watch_saga(
         self, session_id: str, saga_id: str, after_sequence: int
-    ) -> AsyncIterator[EventRecord]:
+    ) -> AsyncGenerator[EventRecord, None]:
         """The saga's events after that sequence, then live ones, until it has finished."""
         return streams.saga_events(
             self._store.log, self._bus, session_id, saga_id, after_sequence, last=_ends_saga
         )
 
-    def watch_session(self, session_id: str, after_event_id: int) -> AsyncIterator[EventRecord]:
+    def watch_session(
+        self, session_id: str, after_event_id: int
+    ) -> AsyncGenerator[EventRecord, None]:
         """The session's events after that event id, then live ones."""
         return streams.session_events(self._store.log, self._bus, session_id, after_event_id)
 

@@ -111,26 +111,28 @@ def _with_code(error: GraphQLError, message: str, extensions: dict[str, object])
     )
 
 
+def coded(error: GraphQLError) -> GraphQLError:
+    """The error as the client sees it: with a code, and masked if unexpected (logged then)."""
+    original = error.original_error
+    answer = _answer(error, original)
+    if answer is not None:
+        return _with_code(error, *answer)
+    if error.extensions and "code" in error.extensions:
+        return error
+    if error.path is None and original is None:
+        return _with_code(error, error.message, {"code": _request_error_code(error)})
+    if isinstance(original, (InvalidOperationTypeError, CannotGetOperationTypeError)):
+        # e.g. a query over the legacy graphql-ws protocol, which serves subscriptions only
+        return _with_code(error, error.message, {"code": ErrorCode.GRAPHQL_VALIDATION_FAILED})
+    if error.path is None and isinstance(original, _COERCION_ERRORS):
+        # A variable or argument that its type cannot take (an Int over 32 bits, say).
+        return _with_code(error, error.message, {"code": ErrorCode.BAD_USER_INPUT})
+    logger.error("💥 Unexpected error in GraphQL: %s", error.message, exc_info=original)
+    return _with_code(error, "Unexpected error.", {"code": ErrorCode.INTERNAL_SERVER_ERROR})
+
+
 class ErrorCodes(MaskErrors):
     """Gives every error a code and masks the unexpected ones (HTTP and subscriptions alike)."""
 
     def _process_errors(self, errors: list[GraphQLError]) -> list[GraphQLError]:
-        return [self._coded(error) for error in errors]
-
-    def _coded(self, error: GraphQLError) -> GraphQLError:
-        original = error.original_error
-        answer = _answer(error, original)
-        if answer is not None:
-            return _with_code(error, *answer)
-        if error.extensions and "code" in error.extensions:
-            return error
-        if error.path is None and original is None:
-            return _with_code(error, error.message, {"code": _request_error_code(error)})
-        if isinstance(original, (InvalidOperationTypeError, CannotGetOperationTypeError)):
-            # e.g. a query over the legacy graphql-ws protocol, which serves subscriptions only
-            return _with_code(error, error.message, {"code": ErrorCode.GRAPHQL_VALIDATION_FAILED})
-        if error.path is None and isinstance(original, _COERCION_ERRORS):
-            # A variable or argument that its type cannot take (an Int over 32 bits, say).
-            return _with_code(error, error.message, {"code": ErrorCode.BAD_USER_INPUT})
-        logger.error("💥 Unexpected error in GraphQL: %s", error.message, exc_info=original)
-        return _with_code(error, "Unexpected error.", {"code": ErrorCode.INTERNAL_SERVER_ERROR})
+        return [coded(error) for error in errors]

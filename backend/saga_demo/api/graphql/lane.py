@@ -21,11 +21,14 @@ from strawberry.asgi import GraphQL
 
 from ..lanes import JSON_TYPES, content_type
 from .context import Context, get_context
+from .events_ws import EventsHandler
 from .router import CONNECTION_INIT_WAIT, GRAPHQL_PATH, MAX_SUBSCRIPTIONS_PER_CONNECTION
 from .schema import schema
 
 
 class _StrawberryView(GraphQL[Context, None]):
+    graphql_transport_ws_handler_class = EventsHandler
+
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
     ) -> Context:
