@@ -75,8 +75,9 @@ test: lint frontend  ## everything: lint, types, the front end's build, then eve
 bench: install-dev  ## every benchmark (saga-demo bench all): a table, data/bench.json, data/bench.png
 	$(BIN)/saga-demo bench all --json data/bench.json --plot data/bench.png
 
-schema: install-dev  ## write schema.graphql from the code (CI fails when it is out of date)
+schema: install-dev  ## write schema.graphql and the SQLite head schema from the code (tests fail when out of date)
 	$(BIN)/python -m saga_demo.api.graphql.export schema.graphql
+	$(BIN)/python -m saga_demo.store.head_schema
 
 lock: $(UV)  ## re-resolve backend/uv.lock after editing backend/pyproject.toml
 	$(UV) lock --project backend
