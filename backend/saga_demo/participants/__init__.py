@@ -1,6 +1,6 @@
 """The participants: inventory, payment and shipping, each owning its data, idempotent by key."""
 
-from .interface import Participant, ParticipantUnavailable, Refused
+from .interface import Participant, ParticipantUnavailable, ParticipantUnreachable, Refused
 from .inventory import InventoryService, StockReservation
 from .payment import Charge, PaymentService
 from .shipping import Shipment, ShippingService
@@ -10,6 +10,7 @@ __all__ = [
     "InventoryService",
     "Participant",
     "ParticipantUnavailable",
+    "ParticipantUnreachable",
     "PaymentService",
     "Refused",
     "Shipment",

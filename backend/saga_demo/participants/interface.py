@@ -2,6 +2,16 @@
 
 `execute` applies an operation once per key and answers the same on every repeat; `compensate`
 undoes it, and when it comes first, makes sure the late `execute` is refused.
+
+What a call can end in, exactly (the design brief's "Calling a participant"):
+
+- it returns: done (applied now, or applied before with the same key);
+- `Refused`: the participant answered no, with a reason: the step's business refusal;
+- `ParticipantUnreachable`: the call never left (connection refused, no route, an open
+  circuit): nothing happened, trying again is safe;
+- `ParticipantUnavailable`: the call was sent and no answer came (a timeout, a reset
+  connection, a 5xx): it may have been applied; only the same key may try again, and if the
+  retries run out the step must be compensated all the same.
 """
 
 from typing import Protocol, TypeVar
@@ -15,8 +25,12 @@ class Refused(Exception):
     """The participant refused the operation: a business answer, the same on every repeat."""
 
 
+class ParticipantUnreachable(Exception):
+    """The call was never sent: nothing happened, and it may simply be tried again."""
+
+
 class ParticipantUnavailable(Exception):
-    """The participant could not be reached or did not answer: the outcome is unknown."""
+    """The call was sent and not answered: the outcome is unknown."""
 
 
 class Participant(Protocol[R_contra]):

@@ -4,23 +4,31 @@ import asyncio
 import json
 from collections.abc import Awaitable
 from dataclasses import dataclass
+from typing import Protocol, TypeVar
 
 from ..logs import LineLogger
 from ..participants import (
     Charge,
-    InventoryService,
+    Participant,
     ParticipantUnavailable,
-    PaymentService,
+    ParticipantUnreachable,
     Refused,
     Shipment,
-    ShippingService,
     StockReservation,
 )
-from ..saga import SagaDefinition, Step, StepCall, StepRefused, StepTransientError
+from ..saga import (
+    SagaDefinition,
+    Step,
+    StepCall,
+    StepOutcomeUnknown,
+    StepRefused,
+    StepTransientError,
+)
 from .faults import Fault, FaultKind, faulty_action, faulty_compensation
 from .money import from_cents
 
 logger = LineLogger(__name__)
+T = TypeVar("T")
 
 # The original demo's simulated work per step, in seconds, scaled by SAGA_LATENCY_SCALE. Each
 # compensation takes as long as its action, so the way back can be watched too.
@@ -80,14 +88,27 @@ def _ids(call: Call) -> dict[str, str]:
     return {"saga_id": call.saga_id, "order_id": call.payload.order_id, "step": call.step}
 
 
+class Inventory(Participant[StockReservation], Protocol):
+    async def stock(self, session_id: str) -> dict[str, int]:
+        """Available units per product."""
+        ...
+
+
+class Payment(Participant[Charge], Protocol):
+    async def balances(self, session_id: str) -> dict[str, int]:
+        """Balance in cents per user."""
+        ...
+
+
 class OrderSteps:
-    """The actions and compensations of the order saga, each calling one participant."""
+    """The actions and compensations of the order saga, each calling one participant through
+    the `Participant` protocol (in-process or remote, it cannot tell)."""
 
     def __init__(
         self,
-        inventory: InventoryService,
-        payment: PaymentService,
-        shipping: ShippingService,
+        inventory: Inventory,
+        payment: Payment,
+        shipping: Participant[Shipment],
         latency_scale: float,
     ) -> None:
         self._inventory = inventory
@@ -102,7 +123,7 @@ class OrderSteps:
             raise StepRefused("Invalid quantity")
         if order.amount_cents <= 0:
             raise StepRefused("Invalid amount")
-        if order.user_id not in await self._payment.balances(order.session_id):
+        if order.user_id not in await _outcome_of(self._payment.balances(order.session_id)):
             raise StepRefused("User not found")
         logger.info("Order %s validated successfully", order.order_id, **_ids(call))
 
@@ -118,7 +139,7 @@ class OrderSteps:
         order = call.payload
         await self._simulate_work(call)
         request = StockReservation(order.session_id, order.product_id, order.quantity)
-        await _refusals_end_the_step(self._inventory.execute(call.key, request))
+        await _outcome_of(self._inventory.execute(call.key, request))
         logger.info(
             "✅ Reserved %d units of %s for %s (order %s)",
             order.quantity,
@@ -132,7 +153,7 @@ class OrderSteps:
         await self._simulate_work(call)
         order = call.payload
         request = StockReservation(order.session_id, order.product_id, order.quantity)
-        await self._inventory.compensate(call.key, request)
+        await _outcome_of(self._inventory.compensate(call.key, request))
         logger.info(
             "Released %d units of %s (order %s)",
             order.quantity,
@@ -145,7 +166,7 @@ class OrderSteps:
         order = call.payload
         await self._simulate_work(call)
         request = Charge(order.session_id, order.user_id, order.amount_cents)
-        await _refusals_end_the_step(self._payment.execute(call.key, request))
+        await _outcome_of(self._payment.execute(call.key, request))
         logger.info(
             "💰 Processed payment of $%s for %s (order %s)",
             from_cents(order.amount_cents),
@@ -158,7 +179,7 @@ class OrderSteps:
         await self._simulate_work(call)
         order = call.payload
         request = Charge(order.session_id, order.user_id, order.amount_cents)
-        await self._payment.compensate(call.key, request)
+        await _outcome_of(self._payment.compensate(call.key, request))
         logger.info(
             "Refunded $%s to %s (order %s)",
             from_cents(order.amount_cents),
@@ -171,15 +192,14 @@ class OrderSteps:
         order = call.payload
         await self._simulate_work(call)
         request = Shipment(order.session_id, order.order_id, order.user_id)
-        await _refusals_end_the_step(self._shipping.execute(call.key, request))
+        await _outcome_of(self._shipping.execute(call.key, request))
         logger.info("📦 Order %s shipped successfully", order.order_id, **_ids(call))
 
     async def cancel_shipment(self, call: Call) -> None:
         await self._simulate_work(call)
         order = call.payload
-        await self._shipping.compensate(
-            call.key, Shipment(order.session_id, order.order_id, order.user_id)
-        )
+        request = Shipment(order.session_id, order.order_id, order.user_id)
+        await _outcome_of(self._shipping.compensate(call.key, request))
         logger.info("Shipment cancelled for order %s", order.order_id, **_ids(call))
 
     async def _simulate_work(self, call: Call) -> None:
@@ -188,15 +208,18 @@ class OrderSteps:
             await asyncio.sleep(seconds)
 
 
-async def _refusals_end_the_step(operation: Awaitable[None]) -> None:
-    """A participant's refusal is the step's business refusal, never retried; a participant
-    that is unavailable makes the attempt fail transiently, to be retried."""
+async def _outcome_of(operation: Awaitable[T]) -> T:
+    """A participant's answer in the engine's terms: a refusal ends the step (never retried);
+    a call that never left is transient (retried); a call sent and not answered leaves the
+    outcome unknown (retried with the same key, and compensated if the retries run out)."""
     try:
-        await operation
+        return await operation
     except Refused as refusal:
         raise StepRefused(str(refusal)) from refusal
+    except ParticipantUnreachable as unreachable:
+        raise StepTransientError(str(unreachable)) from unreachable
     except ParticipantUnavailable as unavailable:
-        raise StepTransientError(str(unavailable)) from unavailable
+        raise StepOutcomeUnknown(str(unavailable)) from unavailable
 
 
 def order_saga(steps: OrderSteps, timeout: float | None = None) -> SagaDefinition[OrderPayload]:

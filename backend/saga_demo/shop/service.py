@@ -53,11 +53,12 @@ class Shop:
         self._store = store
         self._clock = clock
         self._bus = bus or EventBus()
+        # The participants, in-process; the shop reads their data through them, never their
+        # tables.
+        self._inventory = InventoryService(store.inventory, clock)
+        self._payment = PaymentService(store.payments, clock)
         steps = OrderSteps(
-            InventoryService(store.inventory, clock),
-            PaymentService(store.payments, clock),
-            ShippingService(store.shipments, clock),
-            latency_scale,
+            self._inventory, self._payment, ShippingService(store.shipments, clock), latency_scale
         )
         self.definition: SagaDefinition[OrderPayload] = order_saga(
             steps, (policy or StepPolicy()).timeout
@@ -199,10 +200,10 @@ class Shop:
         return streams.session_events(self._store.log, self._bus, session_id, after_event_id)
 
     async def inventory(self, session_id: str) -> dict[str, int]:
-        return await self._store.inventory.stock(session_id)
+        return await self._inventory.stock(session_id)
 
     async def balances(self, session_id: str) -> dict[str, Decimal]:
-        cents = await self._store.payments.balances(session_id)
+        cents = await self._payment.balances(session_id)
         return {user: from_cents(c) for user, c in cents.items()}
 
     async def expire_sessions(self, idle_for: timedelta, keep: Collection[str]) -> list[str]:
