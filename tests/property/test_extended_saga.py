@@ -30,6 +30,11 @@ from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
 from saga_demo.participants import InventoryService, PaymentService, ShippingService
+from saga_demo.participants.sqlite.ledgers import (
+    SqliteInventoryLedger,
+    SqlitePaymentLedger,
+    SqliteShipmentLedger,
+)
 from saga_demo.saga import (
     Orchestrator,
     SagaDefinition,
@@ -199,16 +204,19 @@ async def _scenario(folder: Path, scenario: Scenario) -> None:
     async with fresh_store(folder) as store:
         confirmations = Confirmations(refuse=scenario.failing == NEW_STEP)
         journal = Journal()
+        assert store.database is not None
+        inventory = InventoryService(SqliteInventoryLedger(store.database, INITIAL_STOCK), utc_now)
+        payment = PaymentService(SqlitePaymentLedger(store.database, _seed_cents()), utc_now)
         steps = OrderSteps(
-            InventoryService(store.inventory, utc_now),
-            PaymentService(store.payments, utc_now),
-            ShippingService(store.shipments, utc_now),
+            inventory,
+            payment,
+            ShippingService(SqliteShipmentLedger(store.database), utc_now),
             latency_scale=0,
         )
         definition = extended_saga(steps, confirmations, journal)
         orchestrator = Orchestrator(store.log, [definition], utc_now)
         session_id = secrets.token_urlsafe(16)
-        await store.sessions.create(session_id, utc_now(), INITIAL_STOCK, _seed_cents())
+        await store.sessions.create(session_id, utc_now())
         try:
             saga_id, order_id = await _place(store, orchestrator, definition, session_id, scenario)
             await orchestrator.wait(saga_id, WAIT_SECONDS)
@@ -219,8 +227,8 @@ async def _scenario(folder: Path, scenario: Scenario) -> None:
             order = await store.orders.get(session_id, order_id)
             assert order is not None
             assert order.status == saga.status
-            stock = await store.inventory.stock(session_id)
-            balances = await store.payments.balances(session_id)
+            stock = await inventory.stock(session_id)
+            balances = await payment.balances(session_id)
         finally:
             await orchestrator.stop()
 

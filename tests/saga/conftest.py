@@ -18,7 +18,7 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
     published: list[EventRecord] = []
     store = open_store(url, on_commit=published.extend)
     try:
-        await store.sessions.create("session-1", now(), stock={}, balances={})
+        await store.sessions.create("session-1", now())
         yield Harness(store, "session-1", published)
     finally:
         await store.close()

@@ -29,6 +29,9 @@ class Scripted:
     async def compensate(self, key: OperationKey, request: object) -> None:
         self._answer("compensate", key)
 
+    async def forget(self, session_id: str) -> None:
+        raise AssertionError("the steps never forget a session")
+
     async def stock(self, session_id: str) -> dict[str, int]:
         return {"product_1": 100}
 

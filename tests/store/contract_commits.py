@@ -10,7 +10,7 @@ from saga_demo.store.interfaces import Store
 from saga_demo.store.records import EventRecord, Transition
 
 from .base import ContractBase
-from .support import Committed, Given, always, cancel_requested, key
+from .support import Committed, Given, Ledgers, always, cancel_requested, key
 
 
 class CommitListenerContract(ContractBase):
@@ -66,7 +66,7 @@ class CommitListenerContract(ContractBase):
         assert committed.events == await store.log.session_events(session_id, after_event_id=10)
 
     async def test_listener_sees_concurrent_order_creations_each_once(
-        self, store: Store, given: Given, committed: Committed
+        self, given: Given, committed: Committed
     ) -> None:
         first, second = await given.session(), await given.session()
 
@@ -106,14 +106,15 @@ class CommitListenerContract(ContractBase):
         assert committed.events == before
 
     async def test_listener_gets_no_events_for_sessions_and_ledgers(
-        self, store: Store, given: Given, committed: Committed
+        self, store: Store, given: Given, committed: Committed, ledgers: Ledgers
     ) -> None:
         session_id = await given.session()
         await store.sessions.touch(session_id, given.clock())
-        await store.inventory.reserve(key(), session_id, "product_1", 1, given.clock())
-        await store.payments.charge(key(), session_id, "user_1", 1, given.clock())
-        await store.shipments.ship(key(), session_id, "order-1", None, given.clock())
-        await store.sessions.reset(session_id, {}, {})
+        await ledgers.inventory.reserve(key(), session_id, "product_1", 1, given.clock())
+        await ledgers.payments.charge(key(), session_id, "user_1", 1, given.clock())
+        await ledgers.shipments.ship(key(), session_id, "order-1", None, given.clock())
+        await store.sessions.reset(session_id)
+        await ledgers.inventory.forget(session_id)
 
         assert committed.events == []
 

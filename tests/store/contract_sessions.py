@@ -1,4 +1,6 @@
-"""The contract of `Sessions`: seeding, touching and resetting a visitor's session."""
+"""The contract of `Sessions`: creating, touching, resetting and sweeping a visitor's session,
+with the orchestrator's data of it (orders, sagas, events). The participants' data of a session
+is theirs (`contract_ledgers.py`): a reset or a sweep here leaves it for them to forget."""
 
 import pytest
 
@@ -7,19 +9,18 @@ from saga_demo.store.errors import SessionBusy, SessionNotFound
 from saga_demo.store.interfaces import Store
 
 from .base import ContractBase
-from .support import BALANCES, STOCK, Clock, Given, key, new_id
+from .support import BALANCES, STOCK, Clock, Given, Ledgers, key, new_id
 
 
 class SessionsContract(ContractBase):
-    async def test_create_seeds_the_sessions_stock_and_balances(
+    async def test_create_records_a_session_that_touch_then_finds(
         self, store: Store, clock: Clock
     ) -> None:
         session_id = new_id("session")
 
-        await store.sessions.create(session_id, clock(), STOCK, BALANCES)
+        await store.sessions.create(session_id, clock())
 
-        assert await store.inventory.stock(session_id) == STOCK
-        assert await store.payments.balances(session_id) == BALANCES
+        assert await store.sessions.touch(session_id, clock()) is True
 
     async def test_a_new_session_has_no_orders_and_no_events(
         self, store: Store, given: Given
@@ -31,15 +32,6 @@ class SessionsContract(ContractBase):
         )
         assert await store.orders.count(session_id, status=None) == 0
         assert await store.log.session_events(session_id) == []
-
-    async def test_sessions_are_seeded_independently(self, store: Store, given: Given) -> None:
-        first, second = await given.session(), await given.session()
-
-        await store.inventory.reserve(key(), first, "product_1", 10, given.clock())
-        await store.payments.charge(key(), first, "user_1", 500, given.clock())
-
-        assert await store.inventory.stock(second) == STOCK
-        assert await store.payments.balances(second) == BALANCES
 
     async def test_touch_answers_true_for_an_existing_session(
         self, store: Store, given: Given
@@ -53,25 +45,13 @@ class SessionsContract(ContractBase):
     ) -> None:
         assert await store.sessions.touch(new_id("session"), clock()) is False
 
-    async def test_reset_reseeds_with_the_given_stock_and_balances(
-        self, store: Store, given: Given
-    ) -> None:
-        session_id = await given.session()
-        await store.inventory.reserve(key(), session_id, "product_1", 10, given.clock())
-        await store.payments.charge(key(), session_id, "user_1", 500, given.clock())
-
-        await store.sessions.reset(session_id, {"product_9": 7}, {"user_9": 1234})
-
-        assert await store.inventory.stock(session_id) == {"product_9": 7}
-        assert await store.payments.balances(session_id) == {"user_9": 1234}
-
     async def test_reset_forgets_the_sessions_orders_sagas_and_events(
         self, store: Store, given: Given
     ) -> None:
         session_id = await given.session()
         placed = await given.finished_order(session_id)
 
-        await store.sessions.reset(session_id, STOCK, BALANCES)
+        await store.sessions.reset(session_id)
 
         assert (
             await store.orders.page(session_id, status=None, before_number=None, limit=None) == []
@@ -85,7 +65,7 @@ class SessionsContract(ContractBase):
     async def test_reset_keeps_the_session(self, store: Store, given: Given) -> None:
         session_id = await given.session()
 
-        await store.sessions.reset(session_id, STOCK, BALANCES)
+        await store.sessions.reset(session_id)
 
         assert await store.sessions.touch(session_id, given.clock()) is True
         placed = await given.order(session_id)
@@ -100,7 +80,7 @@ class SessionsContract(ContractBase):
         before = await given.finished_order(session_id)
         last_before = max(e.event_id for e in await store.log.events(before.saga_id))
 
-        await store.sessions.reset(session_id, STOCK, BALANCES)
+        await store.sessions.reset(session_id)
         after = await given.order(session_id)
 
         assert min(e.event_id for e in after.events) > last_before
@@ -109,19 +89,19 @@ class SessionsContract(ContractBase):
         )
 
     async def test_reset_raises_session_busy_while_a_saga_of_the_session_is_unfinished(
-        self, store: Store, given: Given
+        self, store: Store, given: Given, ledgers: Ledgers
     ) -> None:
         session_id = await given.session()
         await given.finished_order(session_id)
         running = await given.order(session_id)
-        await store.inventory.reserve(key(), session_id, "product_1", 10, given.clock())
+        await ledgers.inventory.reserve(key(), session_id, "product_1", 10, given.clock())
 
         with pytest.raises(SessionBusy):
-            await store.sessions.reset(session_id, STOCK, BALANCES)
+            await store.sessions.reset(session_id)
 
         assert await store.orders.count(session_id, status=None) == 2
         assert await store.orders.get(session_id, running.order.id) == running.order
-        assert await store.inventory.stock(session_id) == {**STOCK, "product_1": 90}
+        assert await ledgers.inventory.stock(session_id) == {**STOCK, "product_1": 90}
 
     async def test_reset_is_allowed_once_every_saga_of_the_session_has_finished(
         self, store: Store, given: Given
@@ -130,7 +110,7 @@ class SessionsContract(ContractBase):
         placed = await given.order(session_id)
         await given.finish(placed.saga_id, SagaStatus.FAILED)
 
-        await store.sessions.reset(session_id, STOCK, BALANCES)
+        await store.sessions.reset(session_id)
 
         assert await store.orders.count(session_id, status=None) == 0
 
@@ -139,41 +119,42 @@ class SessionsContract(ContractBase):
     ) -> None:
         session_id, other = await given.session(), await given.session()
         running = await given.order(other)
-        await store.inventory.reserve(key(), session_id, "product_1", 10, given.clock())
+        await given.finished_order(session_id)
 
-        await store.sessions.reset(session_id, STOCK, BALANCES)
+        await store.sessions.reset(session_id)
 
-        assert await store.inventory.stock(session_id) == STOCK
+        assert await store.orders.count(session_id, status=None) == 0
         assert await store.orders.get(other, running.order.id) == running.order
 
     async def test_reset_of_an_unknown_session_raises_session_not_found(self, store: Store) -> None:
         with pytest.raises(SessionNotFound):
-            await store.sessions.reset(new_id("session"), STOCK, BALANCES)
+            await store.sessions.reset(new_id("session"))
 
-    async def test_reset_leaves_other_sessions_untouched(self, store: Store, given: Given) -> None:
+    async def test_reset_leaves_other_sessions_untouched(
+        self, store: Store, given: Given, ledgers: Ledgers
+    ) -> None:
         session_id, other = await given.session(), await given.session()
         await given.finished_order(session_id)
         kept = await given.finished_order(other)
-        await store.inventory.reserve(key(), other, "product_2", 5, given.clock())
-        await store.payments.charge(key(), other, "user_2", 700, given.clock())
+        await ledgers.inventory.reserve(key(), other, "product_2", 5, given.clock())
+        await ledgers.payments.charge(key(), other, "user_2", 700, given.clock())
         other_events = await store.log.session_events(other)
 
-        await store.sessions.reset(session_id, STOCK, BALANCES)
+        await store.sessions.reset(session_id)
 
         assert await store.orders.page(other, status=None, before_number=None, limit=None) == [
             await store.orders.get(other, kept.order.id)
         ]
         assert await store.log.load(kept.saga_id) is not None
         assert await store.log.session_events(other) == other_events
-        assert await store.inventory.stock(other) == {**STOCK, "product_2": 45}
-        assert await store.payments.balances(other) == {**BALANCES, "user_2": 49_300}
+        assert await ledgers.inventory.stock(other) == {**STOCK, "product_2": 45}
+        assert await ledgers.payments.balances(other) == {**BALANCES, "user_2": 49_300}
 
     async def test_delete_idle_removes_sessions_last_seen_before_then_with_all_their_data(
         self, store: Store, given: Given
     ) -> None:
         idle = await given.session()
         placed = await given.finished_order(idle)
-        await store.inventory.reserve(key(), idle, "product_1", 3, given.clock())
         cutoff = given.clock()
         active = await given.session()
 
@@ -184,8 +165,6 @@ class SessionsContract(ContractBase):
         assert await store.orders.get(idle, placed.order.id) is None
         assert await store.log.load(placed.saga_id) is None
         assert await store.log.session_events(idle) == []
-        assert await store.inventory.stock(idle) == {}
-        assert await store.payments.balances(idle) == {}
         assert await store.sessions.touch(active, given.clock()) is True
 
     async def test_delete_idle_keeps_a_session_with_an_unfinished_saga(

@@ -9,6 +9,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 
+from saga_demo.participants.inventory import InventoryLedger
+from saga_demo.participants.payment import PaymentLedger
+from saga_demo.participants.shipping import ShipmentLedger
 from saga_demo.status import CompensationState, EventKind, SagaStatus, StepStatus
 from saga_demo.store.interfaces import Store
 from saga_demo.store.records import (
@@ -34,6 +37,15 @@ def new_id(prefix: str) -> str:
 def key(step: str = "reserve_inventory") -> OperationKey:
     """A fresh idempotency key: a new saga id with the given step."""
     return OperationKey(new_id("saga"), step)
+
+
+@dataclass(frozen=True)
+class Ledgers:
+    """The participants' ledgers that share a store's database (the embedded mode)."""
+
+    inventory: InventoryLedger
+    payments: PaymentLedger
+    shipments: ShipmentLedger
 
 
 class Clock:
@@ -149,7 +161,7 @@ class Given:
 
     async def session(self) -> str:
         session_id = new_id("session")
-        await self.store.sessions.create(session_id, self.clock(), STOCK, BALANCES)
+        await self.store.sessions.create(session_id, self.clock())
         return session_id
 
     async def order(

@@ -1,15 +1,20 @@
 """The store's contract, held against the SQLite adapter."""
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from pathlib import Path
 
 import pytest
 
+from saga_demo.participants.sqlite.ledgers import (
+    SqliteInventoryLedger,
+    SqlitePaymentLedger,
+    SqliteShipmentLedger,
+)
 from saga_demo.store import migrate, open_store
 from saga_demo.store.interfaces import Store
 
 from .contract import StoreContract
-from .support import Committed
+from .support import Committed, Ledgers
 
 
 class TestSqliteStore(StoreContract):
@@ -22,3 +27,13 @@ class TestSqliteStore(StoreContract):
             yield store
         finally:
             await store.close()
+
+    def open_ledgers(
+        self, store: Store, stock: Mapping[str, int], balances: Mapping[str, int]
+    ) -> Ledgers:
+        assert store.database is not None
+        return Ledgers(
+            SqliteInventoryLedger(store.database, stock),
+            SqlitePaymentLedger(store.database, balances),
+            SqliteShipmentLedger(store.database),
+        )

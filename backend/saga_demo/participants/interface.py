@@ -44,6 +44,10 @@ class Participant(Protocol[R_contra]):
         """Undo the operation for that key (once), or void the key if it never arrived."""
         ...
 
+    async def forget(self, session_id: str) -> None:
+        """Delete the session's data here (a reset, the sweeper): its next use seeds it anew."""
+        ...
+
 
 def raise_if_refused(answer: Answer) -> None:
     """Turn a ledger's refusal into the participant's `Refused`."""

@@ -1,12 +1,20 @@
-"""The inventory participant: reserves and releases stock."""
+"""The inventory participant: reserves and releases stock, and owns it.
+
+Its rules are here; its data (stock and reservations, by session) lives in its own tables,
+behind `InventoryLedger` (`sqlite/ledgers.py` in the embedded mode), and nobody else reads them.
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from types import MappingProxyType
+from typing import Protocol
 
-from ..store.interfaces import InventoryLedger
-from ..store.records import OperationKey
+from ..store.records import Answer, OperationKey
 from .interface import raise_if_refused
+
+INITIAL_STOCK = MappingProxyType({"product_1": 100, "product_2": 50, "product_3": 25})
+"""What every session's stock starts at: the original demo's products."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,6 +22,30 @@ class StockReservation:
     session_id: str
     product_id: str
     quantity: int
+
+
+class InventoryLedger(Protocol):
+    """The inventory participant's data: stock and reservations by idempotency key."""
+
+    async def reserve(
+        self, key: OperationKey, session_id: str, product_id: str, quantity: int, at: datetime
+    ) -> Answer:
+        """Take stock if enough is available; once per key."""
+        ...
+
+    async def release(
+        self, key: OperationKey, session_id: str, product_id: str, quantity: int, at: datetime
+    ) -> Answer:
+        """Give back what the key reserved; if it reserved nothing yet, refuse it from now on."""
+        ...
+
+    async def stock(self, session_id: str) -> dict[str, int]:
+        """Available units per product."""
+        ...
+
+    async def forget(self, session_id: str) -> None:
+        """Delete the session's data here, its keyed records too: its next use seeds it anew."""
+        ...
 
 
 class InventoryService:
@@ -35,4 +67,8 @@ class InventoryService:
         )
 
     async def stock(self, session_id: str) -> dict[str, int]:
+        """Available units per product."""
         return await self._ledger.stock(session_id)
+
+    async def forget(self, session_id: str) -> None:
+        await self._ledger.forget(session_id)

@@ -1,12 +1,20 @@
-"""The payment participant: charges and refunds, in integer cents."""
+"""The payment participant: charges and refunds, in integer cents, and owns the balances.
+
+Its rules are here; its data (balances and charges, by session) lives in its own tables, behind
+`PaymentLedger` (`sqlite/ledgers.py` in the embedded mode), and nobody else reads them.
+"""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from types import MappingProxyType
+from typing import Protocol
 
-from ..store.interfaces import PaymentLedger
-from ..store.records import OperationKey
+from ..store.records import Answer, OperationKey
 from .interface import raise_if_refused
+
+INITIAL_BALANCES_CENTS = MappingProxyType({"user_1": 100_000, "user_2": 50_000, "user_3": 20_000})
+"""What every session's balances start at, in cents: the original demo's users."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,6 +22,30 @@ class Charge:
     session_id: str
     user_id: str
     amount_cents: int
+
+
+class PaymentLedger(Protocol):
+    """The payment participant's data: balances and charges by idempotency key."""
+
+    async def charge(
+        self, key: OperationKey, session_id: str, user_id: str, amount_cents: int, at: datetime
+    ) -> Answer:
+        """Debit the account if the balance covers it; once per key."""
+        ...
+
+    async def refund(
+        self, key: OperationKey, session_id: str, user_id: str, amount_cents: int, at: datetime
+    ) -> Answer:
+        """Credit back what the key charged; if it charged nothing yet, refuse it from now on."""
+        ...
+
+    async def balances(self, session_id: str) -> dict[str, int]:
+        """Balance in cents per user."""
+        ...
+
+    async def forget(self, session_id: str) -> None:
+        """Delete the session's data here, its keyed records too: its next use seeds it anew."""
+        ...
 
 
 class PaymentService:
@@ -37,3 +69,6 @@ class PaymentService:
     async def balances(self, session_id: str) -> dict[str, int]:
         """Balance in cents per user."""
         return await self._ledger.balances(session_id)
+
+    async def forget(self, session_id: str) -> None:
+        await self._ledger.forget(session_id)

@@ -1,11 +1,12 @@
-"""The shipping participant: creates and cancels shipments (simulated)."""
+"""The shipping participant: creates and cancels shipments (simulated), in its own table,
+behind `ShipmentLedger`."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Protocol
 
-from ..store.interfaces import ShipmentLedger
-from ..store.records import OperationKey
+from ..store.records import Answer, OperationKey
 from .interface import raise_if_refused
 
 # The original demo's rule, kept so its fourth scenario still fails at shipping.
@@ -17,6 +18,26 @@ class Shipment:
     session_id: str
     order_id: str
     user_id: str
+
+
+class ShipmentLedger(Protocol):
+    """The shipping participant's data: shipments by idempotency key."""
+
+    async def ship(
+        self, key: OperationKey, session_id: str, order_id: str, refusal: str | None, at: datetime
+    ) -> Answer:
+        """Record the shipment, or the refusal given; once per key."""
+        ...
+
+    async def cancel(
+        self, key: OperationKey, session_id: str, order_id: str, at: datetime
+    ) -> Answer:
+        """Cancel what the key shipped; if it shipped nothing yet, refuse it from now on."""
+        ...
+
+    async def forget(self, session_id: str) -> None:
+        """Delete the session's data here, its keyed records too: its next use seeds it anew."""
+        ...
 
 
 class ShippingService:
@@ -35,3 +56,6 @@ class ShippingService:
 
     async def compensate(self, key: OperationKey, request: Shipment) -> None:
         await self._ledger.cancel(key, request.session_id, request.order_id, self._clock())
+
+    async def forget(self, session_id: str) -> None:
+        await self._ledger.forget(session_id)

@@ -11,7 +11,7 @@ from decimal import Decimal
 from ..events import streams
 from ..events.bus import EventBus
 from ..logs import LineLogger
-from ..participants import InventoryService, PaymentService, ShippingService
+from ..participants import Participants, in_process
 from ..saga import CancelAnswer, Orchestrator, SagaDefinition, StepPolicy
 from ..saga.ids import time_ordered_id
 from ..store import Store
@@ -22,7 +22,6 @@ from .faults import Fault, check_plan
 from .money import from_cents, to_cents
 from .order_saga import OrderPayload, OrderSteps, order_saga
 from .orders import Order, OrderRequest
-from .seed import INITIAL_BALANCES_CENTS, INITIAL_STOCK
 
 logger = LineLogger(__name__)
 
@@ -48,17 +47,20 @@ class Shop:
         latency_scale: float,
         bus: EventBus | None = None,
         policy: StepPolicy | None = None,
+        participants: Participants | None = None,
     ) -> None:
-        """`bus` must be the one the store publishes its commits to, for the `watch_` calls."""
+        """`bus` must be the one the store publishes its commits to, for the `watch_` calls;
+        the participants are in-process (the embedded mode) unless given."""
         self._store = store
         self._clock = clock
         self._bus = bus or EventBus()
-        # The participants, in-process; the shop reads their data through them, never their
-        # tables.
-        self._inventory = InventoryService(store.inventory, clock)
-        self._payment = PaymentService(store.payments, clock)
+        # The shop reads the participants' data through them, never their tables.
+        self.participants = participants or in_process(store, clock)
         steps = OrderSteps(
-            self._inventory, self._payment, ShippingService(store.shipments, clock), latency_scale
+            self.participants.inventory,
+            self.participants.payment,
+            self.participants.shipping,
+            latency_scale,
         )
         self.definition: SagaDefinition[OrderPayload] = order_saga(
             steps, (policy or StepPolicy()).timeout
@@ -66,11 +68,10 @@ class Shop:
         self.orchestrator = Orchestrator(store.log, [self.definition], clock, policy)
 
     async def open_session(self) -> str:
-        """A new session, seeded with the original demo's stock and balances."""
+        """A new session; its participants seed its stock and balances (the original demo's)
+        on first use."""
         session_id = secrets.token_urlsafe(32)
-        await self._store.sessions.create(
-            session_id, self._clock(), INITIAL_STOCK, INITIAL_BALANCES_CENTS
-        )
+        await self._store.sessions.create(session_id, self._clock())
         return session_id
 
     async def touch_session(self, session_id: str) -> bool:
@@ -200,17 +201,27 @@ class Shop:
         return streams.session_events(self._store.log, self._bus, session_id, after_event_id)
 
     async def inventory(self, session_id: str) -> dict[str, int]:
-        return await self._inventory.stock(session_id)
+        return await self.participants.inventory.stock(session_id)
 
     async def balances(self, session_id: str) -> dict[str, Decimal]:
-        cents = await self._payment.balances(session_id)
+        cents = await self.participants.payment.balances(session_id)
         return {user: from_cents(c) for user, c in cents.items()}
 
     async def expire_sessions(self, idle_for: timedelta, keep: Collection[str]) -> list[str]:
-        """Delete sessions idle for that long, with their data, except those running a saga
-        or in `keep`; returns their ids."""
-        return await self._store.sessions.delete_idle(self._clock() - idle_for, keep)
+        """Delete sessions idle for that long, with their data (the participants' too), except
+        those running a saga or in `keep`; returns their ids."""
+        removed = await self._store.sessions.delete_idle(self._clock() - idle_for, keep)
+        for session_id in removed:
+            await self._forget_at_participants(session_id)
+        return removed
 
     async def reset(self, session_id: str) -> None:
-        """Reseed the session; `SessionBusy` while one of its sagas runs."""
-        await self._store.sessions.reset(session_id, INITIAL_STOCK, INITIAL_BALANCES_CENTS)
+        """Forget the session's orders and sagas here, then its data at every participant (so
+        that they seed it afresh); `SessionBusy` while one of its sagas runs, and nothing
+        changes. Idempotent: a reset cut short is completed by the next one."""
+        await self._store.sessions.reset(session_id)
+        await self._forget_at_participants(session_id)
+
+    async def _forget_at_participants(self, session_id: str) -> None:
+        for participant in self.participants.all():
+            await participant.forget(session_id)

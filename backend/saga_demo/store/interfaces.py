@@ -3,22 +3,23 @@
 One contract test suite (tests/store/) holds every adapter to the same behaviour.
 """
 
-from collections.abc import Awaitable, Callable, Collection, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from .records import (
-    Answer,
     EventRecord,
     NewOrder,
     NewSaga,
-    OperationKey,
     OrderRow,
     RecordedOrder,
     SagaRow,
     Transition,
 )
+
+if TYPE_CHECKING:
+    from .sqlite.database import SqliteDatabase
 
 CommitListener = Callable[[Sequence[EventRecord]], None]
 """Called with the events of each committed transaction, in commit order."""
@@ -110,83 +111,25 @@ class OrderBook(Protocol):
 class Sessions(Protocol):
     """Visitor sessions, each with its own seeded data."""
 
-    async def create(
-        self, session_id: str, at: datetime, stock: Mapping[str, int], balances: Mapping[str, int]
-    ) -> None:
-        """Record a new session and seed its participants' data."""
+    async def create(self, session_id: str, at: datetime) -> None:
+        """Record a new session (its participants seed their data on first use)."""
         ...
 
     async def touch(self, session_id: str, at: datetime) -> bool:
         """Mark the session as seen now; False if it does not exist."""
         ...
 
-    async def reset(
-        self, session_id: str, stock: Mapping[str, int], balances: Mapping[str, int]
-    ) -> None:
-        """Forget the session's orders and sagas and reseed it; SessionBusy while a saga runs."""
+    async def reset(self, session_id: str) -> None:
+        """Forget the session's orders, sagas and events (its participants' data is theirs to
+        forget); SessionBusy while a saga of it runs, SessionNotFound for no such session."""
         ...
 
     async def delete_idle(
         self, idle_before: datetime, keep: Collection[str], limit: int = 500
     ) -> list[str]:
-        """Delete sessions last seen before then, with all their data; never one with an
-        unfinished saga, nor one in `keep`. Returns the ids deleted (at most `limit`)."""
-        ...
-
-
-class InventoryLedger(Protocol):
-    """The inventory participant's data: stock and reservations by idempotency key."""
-
-    async def reserve(
-        self, key: OperationKey, session_id: str, product_id: str, quantity: int, at: datetime
-    ) -> Answer:
-        """Take stock if enough is available; once per key."""
-        ...
-
-    async def release(
-        self, key: OperationKey, session_id: str, product_id: str, quantity: int, at: datetime
-    ) -> Answer:
-        """Give back what the key reserved; if it reserved nothing yet, refuse it from now on."""
-        ...
-
-    async def stock(self, session_id: str) -> dict[str, int]:
-        """Available units per product."""
-        ...
-
-
-class PaymentLedger(Protocol):
-    """The payment participant's data: balances and charges by idempotency key."""
-
-    async def charge(
-        self, key: OperationKey, session_id: str, user_id: str, amount_cents: int, at: datetime
-    ) -> Answer:
-        """Debit the account if the balance covers it; once per key."""
-        ...
-
-    async def refund(
-        self, key: OperationKey, session_id: str, user_id: str, amount_cents: int, at: datetime
-    ) -> Answer:
-        """Credit back what the key charged; if it charged nothing yet, refuse it from now on."""
-        ...
-
-    async def balances(self, session_id: str) -> dict[str, int]:
-        """Balance in cents per user."""
-        ...
-
-
-class ShipmentLedger(Protocol):
-    """The shipping participant's data: shipments by idempotency key."""
-
-    async def ship(
-        self, key: OperationKey, session_id: str, order_id: str, refusal: str | None, at: datetime
-    ) -> Answer:
-        """Record the shipment, or the refusal given; once per key."""
-        ...
-
-    async def cancel(
-        self, key: OperationKey, session_id: str, order_id: str, at: datetime
-    ) -> Answer:
-        """Cancel what the key shipped; if it shipped nothing yet, refuse it from now on."""
+        """Delete sessions last seen before then, with their orders, sagas and events; never one
+        with an unfinished saga, nor one in `keep`. Returns the ids deleted (at most `limit`),
+        whose participants' data is then theirs to forget."""
         ...
 
 
@@ -228,12 +171,12 @@ class Store:
     log: SagaLog
     orders: OrderBook
     sessions: Sessions
-    inventory: InventoryLedger
-    payments: PaymentLedger
-    shipments: ShipmentLedger
     close: Callable[[], Awaitable[None]]
     committed_transactions: Callable[[], int]
     """How many write transactions this store has committed (for benchmarks)."""
+    database: "SqliteDatabase | None" = None
+    """The embedded mode's one SQLite database, which the in-process participants share (their
+    own tables, the same file and writer); None on another backend."""
     stats: WriterStats = field(default_factory=WriterStats)
     queue_depth: Callable[[], int] = lambda: 0
     """Writes waiting for the database (SQLite's writer queue)."""

@@ -4,7 +4,6 @@ from pathlib import Path
 
 from ..interfaces import CommitListener, Store
 from .database import SqliteDatabase
-from .ledgers import SqliteInventoryLedger, SqlitePaymentLedger, SqliteShipmentLedger
 from .orders import SqliteOrderBook
 from .saga_log import SqliteSagaLog
 from .sessions import SqliteSessions
@@ -17,11 +16,9 @@ def open_sqlite_store(path: Path, on_commit: CommitListener) -> Store:
         log=SqliteSagaLog(db),
         orders=SqliteOrderBook(db),
         sessions=SqliteSessions(db),
-        inventory=SqliteInventoryLedger(db),
-        payments=SqlitePaymentLedger(db),
-        shipments=SqliteShipmentLedger(db),
         close=db.close,
         committed_transactions=lambda: db.stats.transactions,
+        database=db,
         stats=db.stats,
         queue_depth=lambda: db.queue_depth,
     )

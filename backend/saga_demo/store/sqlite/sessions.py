@@ -1,6 +1,9 @@
-"""Visitor sessions on SQLite, with the seeding and resetting of their data."""
+"""Visitor sessions on SQLite, and the orchestrator's data of each: orders, sagas, events.
 
-from collections.abc import Collection, Mapping
+The participants' data of a session is theirs: they seed it on first use and forget it when told
+(after a reset here, or the sweeper's delete)."""
+
+from collections.abc import Collection
 from datetime import datetime
 
 from ..errors import SessionBusy, SessionNotFound
@@ -8,29 +11,7 @@ from .database import SqliteDatabase, WriteTx
 from .rows import timestamp
 
 # Children first, so the foreign keys never object.
-_SESSION_DATA = (
-    "saga_events",
-    "orders",
-    "sagas",
-    "inventory_reservations",
-    "payment_charges",
-    "shipping_shipments",
-    "inventory_stock",
-    "payment_accounts",
-)
-
-
-def _seed(
-    tx: WriteTx, session_id: str, stock: Mapping[str, int], balances: Mapping[str, int]
-) -> None:
-    tx.conn.executemany(
-        "INSERT INTO inventory_stock (session_id, product_id, available) VALUES (?,?,?)",
-        [(session_id, product, units) for product, units in stock.items()],
-    )
-    tx.conn.executemany(
-        "INSERT INTO payment_accounts (session_id, user_id, balance_cents) VALUES (?,?,?)",
-        [(session_id, user, cents) for user, cents in balances.items()],
-    )
+_SESSION_DATA = ("saga_events", "orders", "sagas")
 
 
 def _clear(tx: WriteTx, session_id: str) -> None:
@@ -42,9 +23,7 @@ def _clear(tx: WriteTx, session_id: str) -> None:
         tx.execute(f"DELETE FROM {table} WHERE session_id = ?", (session_id,))
 
 
-def _reset(
-    tx: WriteTx, session_id: str, stock: Mapping[str, int], balances: Mapping[str, int]
-) -> None:
+def _reset(tx: WriteTx, session_id: str) -> None:
     if tx.execute("SELECT 1 FROM sessions WHERE id = ?", (session_id,)).fetchone() is None:
         raise SessionNotFound(session_id)
     running = tx.execute(
@@ -53,7 +32,6 @@ def _reset(
     if running is not None:
         raise SessionBusy(session_id)
     _clear(tx, session_id)
-    _seed(tx, session_id, stock, balances)
 
 
 def _delete_idle(
@@ -78,17 +56,13 @@ class SqliteSessions:
     def __init__(self, db: SqliteDatabase) -> None:
         self._db = db
 
-    async def create(
-        self, session_id: str, at: datetime, stock: Mapping[str, int], balances: Mapping[str, int]
-    ) -> None:
-        def work(tx: WriteTx) -> None:
-            tx.execute(
+    async def create(self, session_id: str, at: datetime) -> None:
+        await self._db.write(
+            lambda tx: tx.execute(
                 "INSERT INTO sessions (id, created_at, last_seen_at) VALUES (?,?,?)",
                 (session_id, timestamp(at), timestamp(at)),
             )
-            _seed(tx, session_id, stock, balances)
-
-        await self._db.write(work)
+        )
 
     async def touch(self, session_id: str, at: datetime) -> bool:
         return await self._db.write(
@@ -100,10 +74,8 @@ class SqliteSessions:
             )
         )
 
-    async def reset(
-        self, session_id: str, stock: Mapping[str, int], balances: Mapping[str, int]
-    ) -> None:
-        await self._db.write(lambda tx: _reset(tx, session_id, stock, balances))
+    async def reset(self, session_id: str) -> None:
+        await self._db.write(lambda tx: _reset(tx, session_id))
 
     async def delete_idle(
         self, idle_before: datetime, keep: Collection[str], limit: int = 500

@@ -8,9 +8,9 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from ..records import Answer, OperationKey
-from .database import WriteTx
-from .rows import timestamp
+from ...store.records import Answer, OperationKey
+from ...store.sqlite.database import WriteTx
+from ...store.sqlite.rows import timestamp
 
 APPLIED = "APPLIED"
 REFUSED = "REFUSED"

@@ -1,0 +1,1 @@
+"""The participants' ledgers on SQLite, for the embedded mode."""
