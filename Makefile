@@ -77,7 +77,7 @@ bench: install-dev  ## every benchmark (saga-demo bench all): a table, data/benc
 
 schema: install-dev  ## write schema.graphql and the SQLite head schema from the code (tests fail when out of date)
 	$(BIN)/python -m saga_demo.api.graphql.export schema.graphql
-	$(BIN)/python -m saga_demo.store.head_schema
+	$(BIN)/python -m saga_demo.migrations
 
 lock: $(UV)  ## re-resolve backend/uv.lock after editing backend/pyproject.toml
 	$(UV) lock --project backend

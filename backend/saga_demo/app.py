@@ -25,10 +25,11 @@ from .api.rest.routes import router as rest_router
 from .api.sessions import SessionMiddleware, SessionRegistry
 from .events.bus import EventBus
 from .metrics import SagaMetrics
+from .migrations import migrate
 from .saga.orchestrator import utc_now
 from .settings import Settings
 from .shop.service import Shop
-from .store import migrate, open_store
+from .store import open_store
 from .store.records import EventRecord
 from .sweeper import sweep_idle_sessions
 

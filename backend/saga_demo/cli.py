@@ -10,8 +10,9 @@ import uvicorn
 
 from .app import create_app
 from .logs import configure_logging, flush_logs
+from .migrations import migrate
 from .settings import Settings
-from .store import DatabaseInUse, delete_data, migrate, serving, sqlite_file
+from .store import DatabaseInUse, delete_data, serving, sqlite_file
 
 logger = logging.getLogger("saga_demo")
 

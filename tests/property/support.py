@@ -12,8 +12,9 @@ from decimal import Decimal
 from pathlib import Path
 
 from saga_demo.events.bus import EventBus
+from saga_demo.migrations import migrate
 from saga_demo.saga import TERMINAL, EventKind, SagaStatus, StepStatus
-from saga_demo.store import Store, migrate, open_store
+from saga_demo.store import Store, open_store
 from saga_demo.store.records import EventRecord, SagaRow
 
 WAIT_SECONDS = 10.0

@@ -5,7 +5,8 @@ from pathlib import Path
 
 import pytest
 
-from saga_demo.store import migrate, open_store
+from saga_demo.migrations import migrate
+from saga_demo.store import open_store
 from saga_demo.store.records import EventRecord
 
 from .support import Harness, now

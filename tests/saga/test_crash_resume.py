@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
+from saga_demo.migrations import migrate
 from saga_demo.saga import (
     CompensationState,
     EventKind,
@@ -18,7 +19,7 @@ from saga_demo.saga import (
     StepStatus,
     StepTransientError,
 )
-from saga_demo.store import migrate, open_store
+from saga_demo.store import open_store
 from saga_demo.store.records import EventRecord, OperationKey, StepRow, Transition
 
 from . import crashing_engine

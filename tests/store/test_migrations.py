@@ -1,5 +1,7 @@
-"""Migrations: the revision a start takes for the newest is the newest Alembic knows, and a new
-file gets, without Alembic, the very schema the migrations make."""
+"""Migrations: one Alembic history per owner of tables (the orchestrator, each participant), each
+head as declared, each history's tables as its code declares them; a new file gets, without
+Alembic, the very schema the migrations make; a database made before the participants had
+histories of their own is adopted as it is."""
 
 import contextlib
 import sqlite3
@@ -7,33 +9,63 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
+from sqlalchemy import MetaData, create_engine
 
-from saga_demo.store.head_schema import render_head_schema
+from saga_demo.migrations import EMBEDDED, migrate, render_head_schema
+from saga_demo.participants.tables import METADATA
 from saga_demo.store.migrate import (
-    HEAD_REVISION,
     HEAD_SCHEMA,
-    alembic_config,
+    ORCHESTRATOR,
+    History,
     current_revision,
     dump_schema,
-    migrate,
+    upgrade,
 )
+from saga_demo.store.schema import metadata as orchestrator_metadata
+
+DECLARED: dict[str, MetaData] = {"orchestrator": orchestrator_metadata, **METADATA}
 
 
-def test_the_head_revision_is_alembics_newest() -> None:
-    scripts = ScriptDirectory.from_config(alembic_config("sqlite:///unused.db"))
+@pytest.mark.parametrize("history", EMBEDDED, ids=[h.name for h in EMBEDDED])
+def test_each_historys_head_is_alembics_newest(history: History) -> None:
+    scripts = ScriptDirectory.from_config(history.config("sqlite:///unused.db"))
 
-    assert scripts.get_current_head() == HEAD_REVISION
+    assert scripts.get_current_head() == history.head
 
 
-def test_a_database_is_migrated_to_the_head_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("history", EMBEDDED, ids=[h.name for h in EMBEDDED])
+def test_each_historys_migrations_make_the_tables_its_code_declares(
+    tmp_path: Path, history: History
+) -> None:
+    """Alembic's autogenerate finds nothing to add or drop: migrations and tables agree."""
+    from alembic.autogenerate import compare_metadata
+
+    url = f"sqlite:///{tmp_path}/{history.name}.db"
+    upgrade(url, history)
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            context = MigrationContext.configure(
+                conn, opts={"version_table": history.version_table}
+            )
+            assert compare_metadata(context, DECLARED[history.name]) == []
+    finally:
+        engine.dispose()
+
+
+def test_a_database_is_migrated_to_every_head_once(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/fresh.db"
     assert current_revision(url) is None
 
     migrate(url)
-    migrate(url)  # at the head already: nothing to do
+    migrate(url)  # at every head already: nothing to do
 
-    assert current_revision(url) == HEAD_REVISION
+    assert {h.name: current_revision(url, h) for h in EMBEDDED} == {
+        h.name: h.head for h in EMBEDDED
+    }
 
 
 def shape(script: str) -> list[tuple[str, ...]]:
@@ -46,7 +78,7 @@ def shape(script: str) -> list[tuple[str, ...]]:
         constraints = sorted(line for line in lines if line.startswith("CONSTRAINT"))
         others = [line for line in lines if not line.startswith("CONSTRAINT")]
         statements.append((*others, *constraints))
-    return statements
+    return sorted(statements)
 
 
 def test_the_head_schema_is_what_the_migrations_make(tmp_path: Path) -> None:
@@ -59,15 +91,14 @@ def test_a_new_file_gets_the_same_schema_as_a_migrated_one_without_importing_ale
 ) -> None:
     path = tmp_path / "new.db"
     script = (
-        "import sys; from saga_demo.store.migrate import migrate; "
+        "import sys; from saga_demo.migrations import migrate; "
         f"migrate('sqlite:///{path}'); print('alembic' in sys.modules, 'sqlalchemy' in sys.modules)"
     )
     ran = subprocess.run(
         [sys.executable, "-c", script], capture_output=True, text=True, check=True, timeout=60
     )
     assert ran.stdout.split() == ["False", "False"]
-    assert shape(dump_schema(path)) == shape(render_head_schema(tmp_path))
-    assert current_revision(f"sqlite:///{path}") == HEAD_REVISION
+    assert shape(dump_schema(path, EMBEDDED)) == shape(render_head_schema(tmp_path))
 
 
 def test_a_file_that_holds_tables_already_is_left_to_the_migrations(tmp_path: Path) -> None:
@@ -78,5 +109,28 @@ def test_a_file_that_holds_tables_already_is_left_to_the_migrations(tmp_path: Pa
     migrate(f"sqlite:///{path}")
     with contextlib.closing(sqlite3.connect(path)) as conn:
         tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
-    assert {"keepsake", "sagas", "alembic_version"} <= tables
-    assert current_revision(f"sqlite:///{path}") == HEAD_REVISION
+    assert {"keepsake", "sagas", "inventory_stock", "alembic_version"} <= tables
+    assert current_revision(f"sqlite:///{path}", ORCHESTRATOR) == ORCHESTRATOR.head
+
+
+def test_a_database_made_before_the_participants_histories_is_adopted_with_its_data(
+    tmp_path: Path,
+) -> None:
+    """Then, the orchestrator's first revision made the participants' tables too: each
+    participant's first revision finds them there and keeps them, rows and all."""
+    path = tmp_path / "before.db"
+    url = f"sqlite:///{path}"
+    before = (Path(__file__).parent / "before_participant_histories.sql").read_text()
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        conn.executescript(before)
+        conn.execute("INSERT INTO inventory_stock VALUES ('s', 'product_1', 7)")
+        conn.commit()
+
+    migrate(url)
+
+    assert {h.name: current_revision(url, h) for h in EMBEDDED} == {
+        h.name: h.head for h in EMBEDDED
+    }
+    with contextlib.closing(sqlite3.connect(path)) as conn:
+        assert conn.execute("SELECT * FROM inventory_stock").fetchall() == [("s", "product_1", 7)]
+    assert shape(dump_schema(path, EMBEDDED)) == shape(render_head_schema(tmp_path))

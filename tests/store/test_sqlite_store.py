@@ -5,12 +5,13 @@ from pathlib import Path
 
 import pytest
 
+from saga_demo.migrations import migrate
 from saga_demo.participants.sqlite.ledgers import (
     SqliteInventoryLedger,
     SqlitePaymentLedger,
     SqliteShipmentLedger,
 )
-from saga_demo.store import migrate, open_store
+from saga_demo.store import open_store
 from saga_demo.store.interfaces import Store
 
 from .contract import StoreContract

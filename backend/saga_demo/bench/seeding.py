@@ -9,11 +9,12 @@ from contextlib import contextmanager
 from decimal import Decimal
 
 from ..events.bus import EventBus
+from ..migrations import migrate
 from ..saga import SagaStatus
 from ..saga.orchestrator import utc_now
 from ..shop.orders import OrderRequest
 from ..shop.service import Shop
-from ..store import migrate, open_store
+from ..store import open_store
 
 ORDER = OrderRequest("user_1", "product_1", 1, Decimal("0.01"))
 SEEDERS = 32

@@ -5,7 +5,6 @@ from contextlib import AbstractContextManager
 from pathlib import Path
 
 from .interfaces import CommitListener, Store
-from .migrate import migrate
 from .sqlite import open_sqlite_store
 from .sqlite.process_lock import DatabaseInUse, delete_database, exclusive_use
 
@@ -20,7 +19,7 @@ def sqlite_file(database_url: str) -> Path | None:
 
 
 def open_store(database_url: str, on_commit: CommitListener) -> Store:
-    """The store for a database URL (migrate it first)."""
+    """The store for a database URL (migrate it first: `saga_demo.migrations`)."""
     path = sqlite_file(database_url)
     if path is not None:
         return open_sqlite_store(path, on_commit)
@@ -46,7 +45,6 @@ __all__ = [
     "DatabaseInUse",
     "Store",
     "delete_data",
-    "migrate",
     "open_store",
     "serving",
     "sqlite_file",

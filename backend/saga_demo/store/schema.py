@@ -1,13 +1,10 @@
-"""The whole database schema, declared once; Alembic migrates it and both adapters use it.
-
-The orchestrator's own tables (sessions, orders, the saga log) and each participant's tables are
-kept apart by name prefix: scaled out, a participant's tables move to its own database.
-"""
+"""The orchestrator's schema (sessions, orders, the saga log), declared once; Alembic migrates it
+and both adapters use it. Each participant declares its own tables (`participants/tables.py`),
+with migrations of its own."""
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
-    CheckConstraint,
     Column,
     DateTime,
     ForeignKey,
@@ -20,15 +17,16 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-metadata = MetaData(
-    naming_convention={
-        "ix": "ix_%(column_0_label)s",
-        "uq": "uq_%(table_name)s_%(column_0_name)s",
-        "ck": "ck_%(table_name)s_%(constraint_name)s",
-        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-        "pk": "pk_%(table_name)s",
-    }
-)
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+"""Constraint names, the same in every schema here (the orchestrator's and the participants')."""
+
+metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
 ID = String(64)
 STATUS = String(32)
@@ -113,55 +111,4 @@ saga_events = Table(
     Column("error_message", Text, nullable=True),
     Column("at", TIMESTAMP, nullable=False),
     UniqueConstraint("saga_id", "sequence", name="uq_saga_events_saga_sequence"),
-)
-
-
-def _operations_table(name: str, *columns: Column[object]) -> Table:
-    """A participant's record of what it applied, refused or voided, one row per idempotency key."""
-    return Table(
-        name,
-        metadata,
-        Column("saga_id", ID, primary_key=True),
-        Column("step", ID, primary_key=True),
-        Column("session_id", ID, nullable=False, index=True),
-        *columns,
-        Column("state", STATUS, nullable=False),
-        Column("reason", Text, nullable=True),
-        Column("updated_at", TIMESTAMP, nullable=False),
-    )
-
-
-inventory_stock = Table(
-    "inventory_stock",
-    metadata,
-    Column("session_id", ID, primary_key=True),
-    Column("product_id", ID, primary_key=True),
-    Column("available", Integer, nullable=False),
-    CheckConstraint("available >= 0", name="available_not_negative"),
-)
-
-inventory_reservations = _operations_table(
-    "inventory_reservations",
-    Column("product_id", ID, nullable=False),
-    Column("quantity", Integer, nullable=False),
-)
-
-payment_accounts = Table(
-    "payment_accounts",
-    metadata,
-    Column("session_id", ID, primary_key=True),
-    Column("user_id", ID, primary_key=True),
-    Column("balance_cents", BigInteger, nullable=False),
-    CheckConstraint("balance_cents >= 0", name="balance_not_negative"),
-)
-
-payment_charges = _operations_table(
-    "payment_charges",
-    Column("user_id", ID, nullable=False),
-    Column("amount_cents", BigInteger, nullable=False),
-)
-
-shipping_shipments = _operations_table(
-    "shipping_shipments",
-    Column("order_id", ID, nullable=False),
 )

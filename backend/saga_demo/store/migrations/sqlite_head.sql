@@ -3,50 +3,6 @@ CREATE TABLE alembic_version (
 	CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
 );
 
-CREATE TABLE inventory_reservations (
-	saga_id VARCHAR(64) NOT NULL, 
-	step VARCHAR(64) NOT NULL, 
-	session_id VARCHAR(64) NOT NULL, 
-	product_id VARCHAR(64) NOT NULL, 
-	quantity INTEGER NOT NULL, 
-	state VARCHAR(32) NOT NULL, 
-	reason TEXT, 
-	updated_at DATETIME NOT NULL, 
-	CONSTRAINT pk_inventory_reservations PRIMARY KEY (saga_id, step)
-);
-
-CREATE INDEX ix_inventory_reservations_session_id ON inventory_reservations (session_id);
-
-CREATE TABLE inventory_stock (
-	session_id VARCHAR(64) NOT NULL, 
-	product_id VARCHAR(64) NOT NULL, 
-	available INTEGER NOT NULL, 
-	CONSTRAINT pk_inventory_stock PRIMARY KEY (session_id, product_id), 
-	CONSTRAINT ck_inventory_stock_available_not_negative CHECK (available >= 0)
-);
-
-CREATE TABLE payment_accounts (
-	session_id VARCHAR(64) NOT NULL, 
-	user_id VARCHAR(64) NOT NULL, 
-	balance_cents BIGINT NOT NULL, 
-	CONSTRAINT pk_payment_accounts PRIMARY KEY (session_id, user_id), 
-	CONSTRAINT ck_payment_accounts_balance_not_negative CHECK (balance_cents >= 0)
-);
-
-CREATE TABLE payment_charges (
-	saga_id VARCHAR(64) NOT NULL, 
-	step VARCHAR(64) NOT NULL, 
-	session_id VARCHAR(64) NOT NULL, 
-	user_id VARCHAR(64) NOT NULL, 
-	amount_cents BIGINT NOT NULL, 
-	state VARCHAR(32) NOT NULL, 
-	reason TEXT, 
-	updated_at DATETIME NOT NULL, 
-	CONSTRAINT pk_payment_charges PRIMARY KEY (saga_id, step)
-);
-
-CREATE INDEX ix_payment_charges_session_id ON payment_charges (session_id);
-
 CREATE TABLE sessions (
 	id VARCHAR(64) NOT NULL, 
 	created_at DATETIME NOT NULL, 
@@ -55,19 +11,6 @@ CREATE TABLE sessions (
 	last_order_number BIGINT DEFAULT '0' NOT NULL, 
 	CONSTRAINT pk_sessions PRIMARY KEY (id)
 );
-
-CREATE TABLE shipping_shipments (
-	saga_id VARCHAR(64) NOT NULL, 
-	step VARCHAR(64) NOT NULL, 
-	session_id VARCHAR(64) NOT NULL, 
-	order_id VARCHAR(64) NOT NULL, 
-	state VARCHAR(32) NOT NULL, 
-	reason TEXT, 
-	updated_at DATETIME NOT NULL, 
-	CONSTRAINT pk_shipping_shipments PRIMARY KEY (saga_id, step)
-);
-
-CREATE INDEX ix_shipping_shipments_session_id ON shipping_shipments (session_id);
 
 CREATE TABLE sagas (
 	id VARCHAR(64) NOT NULL, 
@@ -141,5 +84,83 @@ CREATE TABLE "orders" (
 	CONSTRAINT uq_orders_session_idempotency_key UNIQUE (session_id, idempotency_key)
 );
 
+CREATE TABLE inventory_alembic_version (
+	version_num VARCHAR(32) NOT NULL, 
+	CONSTRAINT inventory_alembic_version_pkc PRIMARY KEY (version_num)
+);
+
+CREATE TABLE inventory_stock (
+	session_id VARCHAR(64) NOT NULL, 
+	product_id VARCHAR(64) NOT NULL, 
+	available INTEGER NOT NULL, 
+	CONSTRAINT pk_inventory_stock PRIMARY KEY (session_id, product_id), 
+	CONSTRAINT ck_inventory_stock_available_not_negative CHECK (available >= 0)
+);
+
+CREATE TABLE inventory_reservations (
+	saga_id VARCHAR(64) NOT NULL, 
+	step VARCHAR(64) NOT NULL, 
+	session_id VARCHAR(64) NOT NULL, 
+	product_id VARCHAR(64) NOT NULL, 
+	quantity INTEGER NOT NULL, 
+	state VARCHAR(32) NOT NULL, 
+	reason TEXT, 
+	updated_at DATETIME NOT NULL, 
+	CONSTRAINT pk_inventory_reservations PRIMARY KEY (saga_id, step)
+);
+
+CREATE INDEX ix_inventory_reservations_session_id ON inventory_reservations (session_id);
+
+CREATE TABLE payment_alembic_version (
+	version_num VARCHAR(32) NOT NULL, 
+	CONSTRAINT payment_alembic_version_pkc PRIMARY KEY (version_num)
+);
+
+CREATE TABLE payment_accounts (
+	session_id VARCHAR(64) NOT NULL, 
+	user_id VARCHAR(64) NOT NULL, 
+	balance_cents BIGINT NOT NULL, 
+	CONSTRAINT pk_payment_accounts PRIMARY KEY (session_id, user_id), 
+	CONSTRAINT ck_payment_accounts_balance_not_negative CHECK (balance_cents >= 0)
+);
+
+CREATE TABLE payment_charges (
+	saga_id VARCHAR(64) NOT NULL, 
+	step VARCHAR(64) NOT NULL, 
+	session_id VARCHAR(64) NOT NULL, 
+	user_id VARCHAR(64) NOT NULL, 
+	amount_cents BIGINT NOT NULL, 
+	state VARCHAR(32) NOT NULL, 
+	reason TEXT, 
+	updated_at DATETIME NOT NULL, 
+	CONSTRAINT pk_payment_charges PRIMARY KEY (saga_id, step)
+);
+
+CREATE INDEX ix_payment_charges_session_id ON payment_charges (session_id);
+
+CREATE TABLE shipping_alembic_version (
+	version_num VARCHAR(32) NOT NULL, 
+	CONSTRAINT shipping_alembic_version_pkc PRIMARY KEY (version_num)
+);
+
+CREATE TABLE shipping_shipments (
+	saga_id VARCHAR(64) NOT NULL, 
+	step VARCHAR(64) NOT NULL, 
+	session_id VARCHAR(64) NOT NULL, 
+	order_id VARCHAR(64) NOT NULL, 
+	state VARCHAR(32) NOT NULL, 
+	reason TEXT, 
+	updated_at DATETIME NOT NULL, 
+	CONSTRAINT pk_shipping_shipments PRIMARY KEY (saga_id, step)
+);
+
+CREATE INDEX ix_shipping_shipments_session_id ON shipping_shipments (session_id);
+
 INSERT INTO alembic_version (version_num) VALUES ('0002');
+
+INSERT INTO inventory_alembic_version (version_num) VALUES ('0001');
+
+INSERT INTO payment_alembic_version (version_num) VALUES ('0001');
+
+INSERT INTO shipping_alembic_version (version_num) VALUES ('0001');
 
