@@ -4,7 +4,7 @@ import asyncio
 import gc
 import json
 import logging
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from typing import Any
 
@@ -26,10 +26,11 @@ from .api.sessions import SessionMiddleware, SessionRegistry
 from .events.bus import EventBus
 from .metrics import SagaMetrics
 from .migrations import migrate
+from .participants import Participants
 from .saga.orchestrator import utc_now
 from .settings import Settings
 from .shop.service import Shop
-from .store import open_store
+from .store import Store, open_store
 from .store.records import EventRecord
 from .sweeper import sweep_idle_sessions
 
@@ -98,6 +99,33 @@ async def _validation_error(request: Request, error: Exception) -> JSONResponse:
     return JSONResponse(status_code=422, content={"detail": detail})
 
 
+def _measure(
+    metrics: SagaMetrics, gauge: SubscriptionGauge, registry: SessionRegistry, store: Store
+) -> None:
+    """What /metrics reads at each scrape."""
+    metrics.sources.subscriptions = lambda: gauge.open
+    metrics.sources.websockets = registry.socket_count
+    metrics.sources.writer_queue_depth = store.queue_depth
+    metrics.sources.writer = store.stats
+
+
+async def _nothing_to_close() -> None:
+    return None
+
+
+def _participants(
+    settings: Settings, store: Store
+) -> tuple[Participants | None, Callable[[], Awaitable[None]]]:
+    """The remote participants the settings name (and how to close their clients); None if all
+    are in-process, the embedded mode (which then needs no HTTP client at all)."""
+    if not (settings.inventory_url or settings.payment_url or settings.shipping_url):
+        return None, _nothing_to_close
+    from .remote.configured import configured_participants
+
+    configured = configured_participants(settings, store, utc_now)
+    return configured.participants, configured.close
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The application for these settings (from the environment by default)."""
     settings = settings or Settings()
@@ -114,17 +142,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             metrics.observe(events)
 
         store = open_store(settings.database_url, on_commit=on_commit)
-        shop = Shop(store, utc_now, settings.latency_scale, bus, settings.step_policy())
+        participants, close_participants = _participants(settings, store)
+        shop = Shop(
+            store, utc_now, settings.latency_scale, bus, settings.step_policy(), participants
+        )
         runtime.shop = shop
         registry = SessionRegistry(shop, max_age=3600, ttl_seconds=settings.session_ttl_seconds)
         runtime.sessions = registry
         app.state.shop = shop
         app.state.bus = bus
         app.state.subscriptions = gauge = SubscriptionGauge()
-        metrics.sources.subscriptions = lambda: gauge.open
-        metrics.sources.websockets = registry.socket_count
-        metrics.sources.writer_queue_depth = store.queue_depth
-        metrics.sources.writer = store.stats
+        _measure(metrics, gauge, registry, store)
         await shop.orchestrator.resume_unfinished()
         sweeper = asyncio.create_task(
             sweep_idle_sessions(shop, registry, settings.session_ttl_seconds), name="sweeper"
@@ -136,6 +164,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             sweeper.cancel()
             await asyncio.gather(sweeper, return_exceptions=True)
             await shop.orchestrator.stop()
+            await close_participants()
             await store.close()
             logger.info("👋 Stopped; unfinished sagas resume on the next start")
 

@@ -11,7 +11,7 @@ import uvicorn
 from .app import create_app
 from .logs import configure_logging, flush_logs
 from .migrations import migrate
-from .settings import Settings
+from .settings import PARTICIPANT_PORTS, REPOSITORY_ROOT, Settings
 from .store import DatabaseInUse, delete_data, serving, sqlite_file
 
 logger = logging.getLogger("saga_demo")
@@ -65,6 +65,28 @@ def _serve(settings: Settings, host: str, port: int) -> None:
         AnnouncingServer(config, settings).run()
 
 
+def _serve_participant(settings: Settings, name: str, host: str, port: int | None) -> None:
+    """One participant's service; its database is `SAGA_DATABASE_URL` when set, else its own
+    file beside the orchestrator's default (never the orchestrator's own)."""
+    from .remote.server import participant_app
+
+    database_url = settings.database_url
+    if "database_url" not in settings.model_fields_set:
+        database_url = f"sqlite:///{REPOSITORY_ROOT / 'data' / f'{name}.db'}"
+    config = uvicorn.Config(
+        participant_app(name, database_url, settings.service_token),
+        host=host,
+        port=port or PARTICIPANT_PORTS[name],
+        timeout_graceful_shutdown=5,
+        log_config=None,
+    )
+    logger.info(
+        "🧩 The %s participant on http://%s:%d/; data: %s", name, host, config.port, database_url
+    )
+    with serving(database_url):
+        uvicorn.Server(config).run()
+
+
 def _delete_data(settings: Settings) -> None:
     if sqlite_file(settings.database_url) is None:
         logger.error("⛔ Only a SQLite file is deleted this way: drop the PostgreSQL database")
@@ -91,6 +113,12 @@ def main(argv: list[str] | None = None) -> None:
     serve = commands.add_parser("serve", help="migrate the database, then serve")
     serve.add_argument("--host", default=settings.host)
     serve.add_argument("--port", type=int, default=settings.port)
+    participant = commands.add_parser(
+        "participant", help="serve one participant over HTTP, on a database of its own"
+    )
+    participant.add_argument("name", choices=sorted(PARTICIPANT_PORTS))
+    participant.add_argument("--host", default=settings.host)
+    participant.add_argument("--port", type=int, default=None, help="8101, 8102, 8103 by default")
     commands.add_parser("migrate", help="migrate the database and exit")
     commands.add_parser(
         "delete-data", help="delete the SQLite database, to start from empty (not while served)"
@@ -107,6 +135,8 @@ def main(argv: list[str] | None = None) -> None:
             migrate(settings.database_url)
         elif args.command == "delete-data":
             _delete_data(settings)
+        elif args.command == "participant":
+            _serve_participant(settings, args.name, args.host, args.port)
         else:
             _serve(settings, args.host, args.port)
     except DatabaseInUse as refused:

@@ -195,3 +195,5 @@ def configure_logging(log_format: Literal["text", "json"], level: int = logging.
     for name in ("uvicorn", "uvicorn.error", "uvicorn.access"):
         logging.getLogger(name).handlers.clear()
         logging.getLogger(name).propagate = True
+    # One line per call to a remote participant would drown the saga's own lines.
+    logging.getLogger("httpx").setLevel(max(level, logging.WARNING))

@@ -10,6 +10,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 from .saga.policy import RetryPolicy, StepPolicy
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
+PARTICIPANT_PORTS = {"inventory": 8101, "payment": 8102, "shipping": 8103}
+"""Where `saga-demo participant NAME` listens by default."""
 
 
 class Settings(BaseSettings):
@@ -32,6 +34,12 @@ class Settings(BaseSettings):
     compensation_max_attempts: int = Field(default=5, ge=1, le=100)
     retry_initial_backoff_seconds: float = Field(default=0.2, ge=0)
     retry_max_backoff_seconds: float = Field(default=5.0, ge=0)
+    inventory_url: str | None = None
+    """A remote inventory participant (`saga-demo participant inventory`); else in-process."""
+    payment_url: str | None = None
+    shipping_url: str | None = None
+    service_token: str | None = None
+    """Carried by every call to a participant, and required by a participant service."""
 
     def step_policy(self) -> StepPolicy:
         """The default retries and timeouts of every step."""

@@ -1,4 +1,5 @@
-"""A real `saga-demo serve` process on a free port, for tests that need one."""
+"""A real `saga-demo serve` (or `saga-demo participant NAME`) process on a free port, for tests
+that need one."""
 
 import os
 import signal
@@ -29,6 +30,8 @@ class ServerProcess:
     log_path: Path
     env: dict[str, str] = field(default_factory=dict)
     port: int = field(default_factory=free_port)
+    command: tuple[str, ...] = ("serve",)
+    """What `saga-demo` runs: the orchestrator, or e.g. `("participant", "payment")`."""
     process: subprocess.Popen[bytes] | None = None
     _log: IO[bytes] | None = None
 
@@ -45,7 +48,7 @@ class ServerProcess:
         }
         self._log = self.log_path.open("ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "saga_demo", "serve", "--port", str(self.port)],
+            [sys.executable, "-m", "saga_demo", *self.command, "--port", str(self.port)],
             env=env,
             stdout=self._log,
             stderr=subprocess.STDOUT,

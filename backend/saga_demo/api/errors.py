@@ -6,6 +6,7 @@ an error with the code (and the field, in GraphQL's names). Anything not in the 
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ..participants import ParticipantDown
 from ..saga import CancelAnswer
 from ..shop.errors import CancelRefused, NothingToRetry
 from ..shop.faults import FaultPlanError
@@ -19,6 +20,7 @@ class ErrorCode(StrEnum):
     RATE_LIMITED = "RATE_LIMITED"
     GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
 
 
@@ -58,7 +60,7 @@ _FIXED: dict[type[Exception], Refusal] = {
     ),
 }
 
-REFUSED: tuple[type[Exception], ...] = (*_FIXED, CancelRefused, FaultPlanError)
+REFUSED: tuple[type[Exception], ...] = (*_FIXED, CancelRefused, FaultPlanError, ParticipantDown)
 """The exceptions `refusal` answers for."""
 
 
@@ -66,6 +68,12 @@ def refusal(error: BaseException) -> Refusal | None:
     """How to answer this error; None if it is no refusal (then it is a bug: a 500)."""
     if isinstance(error, CancelRefused):
         return Refusal(ErrorCode.CONFLICT, 409, CANCEL_REFUSALS[error.answer], "saga_id")
+    if isinstance(error, ParticipantDown):
+        return Refusal(
+            ErrorCode.SERVICE_UNAVAILABLE,
+            503,
+            f"The {error.name} participant is unavailable; reset again to complete the reset.",
+        )
     if isinstance(error, FaultPlanError):
         return Refusal(ErrorCode.BAD_USER_INPUT, 422, str(error), f"faults{error.field}")
     for kind, refused in _FIXED.items():

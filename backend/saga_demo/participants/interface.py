@@ -33,6 +33,15 @@ class ParticipantUnavailable(Exception):
     """The call was sent and not answered: the outcome is unknown."""
 
 
+class ParticipantDown(Exception):
+    """A participant could not do what the shop asked outside a saga (a reset): `name` says
+    which; asking again completes it."""
+
+    def __init__(self, name: str, cause: Exception) -> None:
+        super().__init__(f"{name}: {cause}")
+        self.name = name
+
+
 class Participant(Protocol[R_contra]):
     """An idempotent service the saga calls with a key and a request."""
 

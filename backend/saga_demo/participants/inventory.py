@@ -11,7 +11,7 @@ from types import MappingProxyType
 from typing import Protocol
 
 from ..store.records import Answer, OperationKey
-from .interface import raise_if_refused
+from .interface import Participant, raise_if_refused
 
 INITIAL_STOCK = MappingProxyType({"product_1": 100, "product_2": 50, "product_3": 25})
 """What every session's stock starts at: the original demo's products."""
@@ -45,6 +45,14 @@ class InventoryLedger(Protocol):
 
     async def forget(self, session_id: str) -> None:
         """Delete the session's data here, its keyed records too: its next use seeds it anew."""
+        ...
+
+
+class Inventory(Participant[StockReservation], Protocol):
+    """The inventory participant as the saga and the shop see it, in-process or remote."""
+
+    async def stock(self, session_id: str) -> dict[str, int]:
+        """Available units per product."""
         ...
 
 

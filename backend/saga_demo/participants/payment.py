@@ -11,7 +11,7 @@ from types import MappingProxyType
 from typing import Protocol
 
 from ..store.records import Answer, OperationKey
-from .interface import raise_if_refused
+from .interface import Participant, raise_if_refused
 
 INITIAL_BALANCES_CENTS = MappingProxyType({"user_1": 100_000, "user_2": 50_000, "user_3": 20_000})
 """What every session's balances start at, in cents: the original demo's users."""
@@ -45,6 +45,14 @@ class PaymentLedger(Protocol):
 
     async def forget(self, session_id: str) -> None:
         """Delete the session's data here, its keyed records too: its next use seeds it anew."""
+        ...
+
+
+class Payment(Participant[Charge], Protocol):
+    """The payment participant as the saga and the shop see it, in-process or remote."""
+
+    async def balances(self, session_id: str) -> dict[str, int]:
+        """Balance in cents per user."""
         ...
 
 

@@ -4,14 +4,16 @@ import asyncio
 import json
 from collections.abc import Awaitable
 from dataclasses import dataclass
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 from ..logs import LineLogger
 from ..participants import (
     Charge,
+    Inventory,
     Participant,
     ParticipantUnavailable,
     ParticipantUnreachable,
+    Payment,
     Refused,
     Shipment,
     StockReservation,
@@ -86,18 +88,6 @@ Call = StepCall[OrderPayload]
 def _ids(call: Call) -> dict[str, str]:
     """The ids a log line about this step carries."""
     return {"saga_id": call.saga_id, "order_id": call.payload.order_id, "step": call.step}
-
-
-class Inventory(Participant[StockReservation], Protocol):
-    async def stock(self, session_id: str) -> dict[str, int]:
-        """Available units per product."""
-        ...
-
-
-class Payment(Participant[Charge], Protocol):
-    async def balances(self, session_id: str) -> dict[str, int]:
-        """Balance in cents per user."""
-        ...
 
 
 class OrderSteps:

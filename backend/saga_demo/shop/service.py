@@ -2,6 +2,7 @@
 
 import hashlib
 import json
+import logging
 import secrets
 from collections.abc import AsyncGenerator, Callable, Collection
 from dataclasses import asdict
@@ -11,7 +12,13 @@ from decimal import Decimal
 from ..events import streams
 from ..events.bus import EventBus
 from ..logs import LineLogger
-from ..participants import Participants, in_process
+from ..participants import (
+    ParticipantDown,
+    Participants,
+    ParticipantUnavailable,
+    ParticipantUnreachable,
+    in_process,
+)
 from ..saga import CancelAnswer, Orchestrator, SagaDefinition, StepPolicy
 from ..saga.ids import time_ordered_id
 from ..store import Store
@@ -212,16 +219,30 @@ class Shop:
         those running a saga or in `keep`; returns their ids."""
         removed = await self._store.sessions.delete_idle(self._clock() - idle_for, keep)
         for session_id in removed:
-            await self._forget_at_participants(session_id)
+            try:
+                await self._forget_at_participants(session_id)
+            except ParticipantDown as down:
+                logger.log(
+                    logging.WARNING,
+                    "⚠️ Session %s swept, but %s kept its data: %s",
+                    session_id,
+                    down.name,
+                    down,
+                    session_id=session_id,
+                )
         return removed
 
     async def reset(self, session_id: str) -> None:
         """Forget the session's orders and sagas here, then its data at every participant (so
         that they seed it afresh); `SessionBusy` while one of its sagas runs, and nothing
-        changes. Idempotent: a reset cut short is completed by the next one."""
+        changes; `ParticipantDown` if a participant could not be told. Idempotent: a reset
+        cut short is completed by the next one."""
         await self._store.sessions.reset(session_id)
         await self._forget_at_participants(session_id)
 
     async def _forget_at_participants(self, session_id: str) -> None:
-        for participant in self.participants.all():
-            await participant.forget(session_id)
+        for name, participant in self.participants.named():
+            try:
+                await participant.forget(session_id)
+            except (ParticipantUnreachable, ParticipantUnavailable) as error:
+                raise ParticipantDown(name, error) from error

@@ -1,0 +1,77 @@
+"""The original demo's four scenarios with all three participants remote (each its own process
+and database), and a reset while one of them is down."""
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from tests.api.test_scenarios import (
+    test_a_failing_scenario_compensates_every_earlier_step_and_restores_everything,
+    test_happy_path_completes_every_step_and_moves_stock_and_money,
+)
+from tests.remote.conftest import orchestrator_of, start_participants
+from tests.support.server import ServerProcess
+from tests.support.shop_api import INITIAL_STOCK, assert_invariants, place
+
+__all__ = [
+    "test_a_failing_scenario_compensates_every_earlier_step_and_restores_everything",
+    "test_happy_path_completes_every_step_and_moves_stock_and_money",
+]
+
+
+@pytest.fixture(scope="module")
+def fragile(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[tuple[ServerProcess, dict[str, ServerProcess]]]:
+    """An orchestrator and participants of its own, for a test that stops one of them."""
+    services = start_participants(tmp_path_factory, "fragile")
+    orchestrator = orchestrator_of(tmp_path_factory, "fragile", services)
+    orchestrator.start()
+    try:
+        yield orchestrator, services
+    finally:
+        orchestrator.stop()
+        for service in services.values():
+            service.stop()
+
+
+async def test_a_reset_with_a_participant_down_answers_503_naming_it_and_a_later_one_completes(
+    fragile: tuple[ServerProcess, dict[str, ServerProcess]],
+) -> None:
+    orchestrator, services = fragile
+    async with httpx.AsyncClient(base_url=orchestrator.url, timeout=30) as client:
+        created = await place(client, user="user_1", product="product_1", quantity=5, amount=10)
+        assert created["status"] == "completed"
+        services["payment"].stop()
+
+        down = await client.post("/reset")
+
+        assert down.status_code == 503, down.text
+        assert "payment" in down.json()["detail"]
+        services["payment"].start()
+        again = await client.post("/reset")
+        assert again.status_code == 200, again.text
+        seen = await assert_invariants(client)
+        assert seen["inventory"] == INITIAL_STOCK
+        assert seen["orders"] == []
+
+
+async def test_a_saga_whose_participant_is_down_fails_and_gives_back_what_it_took(
+    fragile: tuple[ServerProcess, dict[str, ServerProcess]],
+) -> None:
+    """Shipping never reached (connection refused: transient, retried, then failed): stock and
+    money come back from the two participants that did answer."""
+    orchestrator, services = fragile
+    services["shipping"].stop()
+    try:
+        async with httpx.AsyncClient(base_url=orchestrator.url, timeout=30) as client:
+            created = await place(client, user="user_1", product="product_1", quantity=3, amount=7)
+
+            assert created["status"] == "failed", created
+            failed = {s["name"]: s for s in created["steps"]}["ship_order"]
+            assert "shipping unreachable" in failed["error_message"]
+            seen = await assert_invariants(client)
+            assert seen["inventory"] == INITIAL_STOCK
+    finally:
+        services["shipping"].start()
