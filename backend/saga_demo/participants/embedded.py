@@ -8,6 +8,7 @@ from typing import Any
 
 from ..store import Store
 from ..store.sqlite.database import SqliteDatabase
+from . import inventory, payment, shipping
 from .interface import Participant
 from .inventory import INITIAL_STOCK, Inventory, InventoryService
 from .payment import INITIAL_BALANCES_CENTS, Payment, PaymentService
@@ -31,24 +32,32 @@ class Participants:
         )
 
 
-def in_process(store: Store, clock: Callable[[], datetime]) -> Participants:
-    """The participants over the store's own database (the embedded mode)."""
+def in_process(
+    store: Store, clock: Callable[[], datetime], latency_scale: float = 0.0
+) -> Participants:
+    """The participants over the store's own database (the embedded mode), their simulated
+    work scaled by `latency_scale`."""
     if store.database is None:
         raise ValueError("in-process participants need the embedded mode's SQLite database")
     return Participants(
-        inventory_service(store.database, clock),
-        payment_service(store.database, clock),
-        shipping_service(store.database, clock),
+        inventory_service(store.database, clock, latency_scale),
+        payment_service(store.database, clock, latency_scale),
+        shipping_service(store.database, clock, latency_scale),
     )
 
 
-def inventory_service(db: SqliteDatabase, clock: Callable[[], datetime]) -> InventoryService:
-    return InventoryService(SqliteInventoryLedger(db, INITIAL_STOCK), clock)
+Clock = Callable[[], datetime]
 
 
-def payment_service(db: SqliteDatabase, clock: Callable[[], datetime]) -> PaymentService:
-    return PaymentService(SqlitePaymentLedger(db, INITIAL_BALANCES_CENTS), clock)
+def inventory_service(db: SqliteDatabase, clock: Clock, scale: float) -> InventoryService:
+    ledger = SqliteInventoryLedger(db, INITIAL_STOCK)
+    return InventoryService(ledger, clock, inventory.WORK_SECONDS * scale)
 
 
-def shipping_service(db: SqliteDatabase, clock: Callable[[], datetime]) -> ShippingService:
-    return ShippingService(SqliteShipmentLedger(db), clock)
+def payment_service(db: SqliteDatabase, clock: Clock, scale: float) -> PaymentService:
+    ledger = SqlitePaymentLedger(db, INITIAL_BALANCES_CENTS)
+    return PaymentService(ledger, clock, payment.WORK_SECONDS * scale)
+
+
+def shipping_service(db: SqliteDatabase, clock: Clock, scale: float) -> ShippingService:
+    return ShippingService(SqliteShipmentLedger(db), clock, shipping.WORK_SECONDS * scale)

@@ -14,6 +14,7 @@ What a call can end in, exactly (the design brief's "Calling a participant"):
   retries run out the step must be compensated all the same.
 """
 
+import asyncio
 from typing import Protocol, TypeVar
 
 from ..store.records import Answer, OperationKey
@@ -62,3 +63,9 @@ def raise_if_refused(answer: Answer) -> None:
     """Turn a ledger's refusal into the participant's `Refused`."""
     if not answer.applied:
         raise Refused(answer.reason or "Refused")
+
+
+async def simulated_work(seconds: float) -> None:
+    """The demo's stand-in for a participant's real work (none when 0)."""
+    if seconds > 0:
+        await asyncio.sleep(seconds)

@@ -11,10 +11,14 @@ from types import MappingProxyType
 from typing import Protocol
 
 from ..store.records import Answer, OperationKey
-from .interface import Participant, raise_if_refused
+from .interface import Participant, raise_if_refused, simulated_work
 
 INITIAL_STOCK = MappingProxyType({"product_1": 100, "product_2": 50, "product_3": 25})
 """What every session's stock starts at: the original demo's products."""
+
+WORK_SECONDS = 0.1
+"""The original demo's simulated work of this participant per operation (its compensations take
+as long), scaled by SAGA_LATENCY_SCALE: the participant's own work, wherever it runs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,17 +63,22 @@ class Inventory(Participant[StockReservation], Protocol):
 class InventoryService:
     """Reserves stock only where enough is available, in one conditional update."""
 
-    def __init__(self, ledger: InventoryLedger, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, ledger: InventoryLedger, clock: Callable[[], datetime], work_seconds: float = 0.0
+    ) -> None:
         self._ledger = ledger
         self._clock = clock
+        self._work_seconds = work_seconds
 
     async def execute(self, key: OperationKey, request: StockReservation) -> None:
+        await simulated_work(self._work_seconds)
         answer = await self._ledger.reserve(
             key, request.session_id, request.product_id, request.quantity, self._clock()
         )
         raise_if_refused(answer)
 
     async def compensate(self, key: OperationKey, request: StockReservation) -> None:
+        await simulated_work(self._work_seconds)
         await self._ledger.release(
             key, request.session_id, request.product_id, request.quantity, self._clock()
         )

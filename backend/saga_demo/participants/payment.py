@@ -11,10 +11,14 @@ from types import MappingProxyType
 from typing import Protocol
 
 from ..store.records import Answer, OperationKey
-from .interface import Participant, raise_if_refused
+from .interface import Participant, raise_if_refused, simulated_work
 
 INITIAL_BALANCES_CENTS = MappingProxyType({"user_1": 100_000, "user_2": 50_000, "user_3": 20_000})
 """What every session's balances start at, in cents: the original demo's users."""
+
+WORK_SECONDS = 0.1
+"""The original demo's simulated work of this participant per operation (its compensations take
+as long), scaled by SAGA_LATENCY_SCALE: the participant's own work, wherever it runs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,17 +63,22 @@ class Payment(Participant[Charge], Protocol):
 class PaymentService:
     """Charges an account only if its balance covers the amount, in one conditional update."""
 
-    def __init__(self, ledger: PaymentLedger, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, ledger: PaymentLedger, clock: Callable[[], datetime], work_seconds: float = 0.0
+    ) -> None:
         self._ledger = ledger
         self._clock = clock
+        self._work_seconds = work_seconds
 
     async def execute(self, key: OperationKey, request: Charge) -> None:
+        await simulated_work(self._work_seconds)
         answer = await self._ledger.charge(
             key, request.session_id, request.user_id, request.amount_cents, self._clock()
         )
         raise_if_refused(answer)
 
     async def compensate(self, key: OperationKey, request: Charge) -> None:
+        await simulated_work(self._work_seconds)
         await self._ledger.refund(
             key, request.session_id, request.user_id, request.amount_cents, self._clock()
         )

@@ -7,10 +7,14 @@ from datetime import datetime
 from typing import Protocol
 
 from ..store.records import Answer, OperationKey
-from .interface import raise_if_refused
+from .interface import raise_if_refused, simulated_work
 
 # The original demo's rule, kept so its fourth scenario still fails at shipping.
 UNDELIVERABLE_USERS = frozenset({"user_3"})
+
+WORK_SECONDS = 0.2
+"""The original demo's simulated work of this participant per operation (its compensations take
+as long), scaled by SAGA_LATENCY_SCALE: the participant's own work, wherever it runs."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,11 +47,15 @@ class ShipmentLedger(Protocol):
 class ShippingService:
     """Ships orders; refuses the users it has no valid address for."""
 
-    def __init__(self, ledger: ShipmentLedger, clock: Callable[[], datetime]) -> None:
+    def __init__(
+        self, ledger: ShipmentLedger, clock: Callable[[], datetime], work_seconds: float = 0.0
+    ) -> None:
         self._ledger = ledger
         self._clock = clock
+        self._work_seconds = work_seconds
 
     async def execute(self, key: OperationKey, request: Shipment) -> None:
+        await simulated_work(self._work_seconds)
         refusal = "Shipping address invalid" if request.user_id in UNDELIVERABLE_USERS else None
         answer = await self._ledger.ship(
             key, request.session_id, request.order_id, refusal, self._clock()
@@ -55,6 +63,7 @@ class ShippingService:
         raise_if_refused(answer)
 
     async def compensate(self, key: OperationKey, request: Shipment) -> None:
+        await simulated_work(self._work_seconds)
         await self._ledger.cancel(key, request.session_id, request.order_id, self._clock())
 
     async def forget(self, session_id: str) -> None:

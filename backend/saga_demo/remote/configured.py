@@ -26,7 +26,7 @@ def configured_participants(
 ) -> Configured:
     """In-process participants, with those that have a URL in the settings replaced by their
     remote service (each alone is fine)."""
-    local = in_process(store, clock)
+    local = in_process(store, clock, settings.latency_scale)
     timeout = settings.step_timeout_seconds
     token = settings.service_token
     remote: list[RemoteParticipant] = []

@@ -25,7 +25,7 @@ from ..store.records import OperationKey
 from ..store.sqlite.database import SqliteDatabase
 from .wire import WIRES, Wire
 
-SERVICES: dict[str, Callable[[SqliteDatabase, Callable[[], datetime]], Any]] = {
+SERVICES: dict[str, Callable[[SqliteDatabase, Callable[[], datetime], float], Any]] = {
     "inventory": inventory_service,
     "payment": payment_service,
     "shipping": shipping_service,
@@ -60,8 +60,11 @@ def _token_check(token: str | None) -> Callable[[str | None], Awaitable[None]]:
     return check
 
 
-def participant_app(name: str, database_url: str, token: str | None) -> FastAPI:
-    """The HTTP service of one participant, over the database at that URL."""
+def participant_app(
+    name: str, database_url: str, token: str | None, latency_scale: float = 0.0
+) -> FastAPI:
+    """The HTTP service of one participant, over the database at that URL, its simulated work
+    scaled by `latency_scale` (the participant's own work, as in-process)."""
     wire = WIRES[name]
     history = next(h for h in HISTORIES if h.name == name)
     path = Path(database_url.removeprefix("sqlite:///"))
@@ -72,7 +75,7 @@ def participant_app(name: str, database_url: str, token: str | None) -> FastAPI:
         migrate(database_url, (history,))
         db = SqliteDatabase(path, on_commit=lambda events: None)
         held["db"] = db
-        held["service"] = SERVICES[name](db, utc_now)
+        held["service"] = SERVICES[name](db, utc_now, latency_scale)
         try:
             yield
         finally:

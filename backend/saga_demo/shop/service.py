@@ -62,7 +62,7 @@ class Shop:
         self._clock = clock
         self._bus = bus or EventBus()
         # The shop reads the participants' data through them, never their tables.
-        self.participants = participants or in_process(store, clock)
+        self.participants = participants or in_process(store, clock, latency_scale)
         steps = OrderSteps(
             self.participants.inventory,
             self.participants.payment,
