@@ -6,6 +6,7 @@ import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
+from dataclasses import asdict
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -109,6 +110,10 @@ def _measure(
     metrics.sources.writer = store.stats
 
 
+def _circuits(shop: Shop) -> Callable[[], list[tuple[str, str]]]:
+    return lambda: [(p.name, p.circuit) for p in shop.participants.describe()]
+
+
 async def _nothing_to_close() -> None:
     return None
 
@@ -153,6 +158,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.bus = bus
         app.state.subscriptions = gauge = SubscriptionGauge()
         _measure(metrics, gauge, registry, store)
+        metrics.sources.circuits = _circuits(shop)
         await shop.orchestrator.resume_unfinished()
         sweeper = asyncio.create_task(
             sweep_idle_sessions(shop, registry, settings.session_ttl_seconds), name="sweeper"
@@ -199,13 +205,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(GraphQLEndpoint(settings.frontend_dir, settings.allowed_origins))
 
     @app.get("/status", tags=["System"], summary="What the server is doing right now")
-    async def status() -> dict[str, int]:
+    async def status() -> dict[str, object]:
         shop: Shop = app.state.shop
         return {
             "running_sagas": shop.orchestrator.running_count,
             "subscriptions": app.state.subscriptions.open,
             "bus_subscribers": app.state.bus.subscriber_count,
             "connected_sessions": len(runtime.registry().connected_sessions()),
+            "participants": [asdict(p) for p in shop.participants.describe()],
         }
 
     @app.get(

@@ -37,6 +37,9 @@ _ATTEMPT_STARTS: set[str] = {EventKind.STEP_STARTED, EventKind.COMPENSATION_STAR
 _FINISHES: set[str] = {EventKind.SAGA_COMPLETED, EventKind.SAGA_FAILED}
 
 
+CIRCUIT_STATES = ("CLOSED", "OPEN", "HALF_OPEN")
+
+
 @dataclass
 class Sources:
     """Where the gauges read from at scrape time."""
@@ -45,6 +48,8 @@ class Sources:
     websockets: Callable[[], int] = lambda: 0
     writer_queue_depth: Callable[[], int] = lambda: 0
     writer: WriterStats | None = None
+    circuits: Callable[[], list[tuple[str, str]]] = list
+    """Each participant's name and its circuit's state (CLOSED, OPEN, HALF_OPEN)."""
 
 
 class _Counter:
@@ -194,6 +199,15 @@ class _AtScrape(Collector):
             "Write transactions waiting for the database",
             sources.writer_queue_depth(),
         )
+        circuit = GaugeMetricFamily(
+            f"{PREFIX}participant_circuit",
+            "1 for the state each participant's circuit is in (always CLOSED in-process)",
+            labels=["participant", "state"],
+        )
+        for name, state in sources.circuits():
+            for each in CIRCUIT_STATES:
+                circuit.add_metric([name, each], 1.0 if each == state else 0.0)
+        yield circuit
         writer = sources.writer
         if writer is None:
             return

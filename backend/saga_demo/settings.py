@@ -38,6 +38,10 @@ class Settings(BaseSettings):
     """A remote inventory participant (`saga-demo participant inventory`); else in-process."""
     payment_url: str | None = None
     shipping_url: str | None = None
+    circuit_failures: int = Field(default=5, ge=1)
+    """Calls in a row without an answer that open a remote participant's circuit."""
+    circuit_cooldown_seconds: float = Field(default=2.0, gt=0)
+    """How long an open circuit fails calls at once before it lets one through."""
     service_token: str | None = None
     """Carried by every call to a participant, and required by a participant service."""
 

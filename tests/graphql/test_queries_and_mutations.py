@@ -303,3 +303,14 @@ async def test_ping_answers_pong(site: Site) -> None:
     alice = await site.visitor()
 
     assert await alice.execute(documents.PING) == {"ping": "pong"}
+
+
+async def test_participants_are_listed_in_process_with_their_circuits_closed(site: Site) -> None:
+    alice = await site.visitor()
+
+    data = await alice.execute("{ participants { name remote url circuit } }")
+
+    assert data["participants"] == [
+        {"name": name, "remote": False, "url": None, "circuit": "CLOSED"}
+        for name in ("inventory", "payment", "shipping")
+    ]

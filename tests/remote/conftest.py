@@ -27,7 +27,10 @@ def start_participants(folder: pytest.TempPathFactory, prefix: str) -> dict[str,
 
 
 def orchestrator_of(
-    folder: pytest.TempPathFactory, prefix: str, services: dict[str, ServerProcess]
+    folder: pytest.TempPathFactory,
+    prefix: str,
+    services: dict[str, ServerProcess],
+    **settings: str,
 ) -> ServerProcess:
     directory = folder.mktemp(f"{prefix}-orchestrator")
     env = {f"SAGA_{name.upper()}_URL": service.url for name, service in services.items()}
@@ -40,6 +43,7 @@ def orchestrator_of(
             "SAGA_STEP_TIMEOUT_SECONDS": "2",
             "SAGA_RETRY_INITIAL_BACKOFF_SECONDS": "0.02",
             "SAGA_RETRY_MAX_BACKOFF_SECONDS": "0.05",
+            **settings,
         },
     )
 

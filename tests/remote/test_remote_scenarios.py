@@ -13,6 +13,7 @@ from tests.api.test_scenarios import (
 from tests.remote.conftest import orchestrator_of, start_participants
 from tests.support.server import ServerProcess
 from tests.support.shop_api import INITIAL_STOCK, assert_invariants, place
+from tests.support.waiting import eventually
 
 __all__ = [
     "test_a_failing_scenario_compensates_every_earlier_step_and_restores_everything",
@@ -26,7 +27,13 @@ def fragile(
 ) -> Iterator[tuple[ServerProcess, dict[str, ServerProcess]]]:
     """An orchestrator and participants of its own, for a test that stops one of them."""
     services = start_participants(tmp_path_factory, "fragile")
-    orchestrator = orchestrator_of(tmp_path_factory, "fragile", services)
+    orchestrator = orchestrator_of(
+        tmp_path_factory,
+        "fragile",
+        services,
+        SAGA_CIRCUIT_FAILURES="2",
+        SAGA_CIRCUIT_COOLDOWN_SECONDS="0.3",
+    )
     orchestrator.start()
     try:
         yield orchestrator, services
@@ -75,3 +82,48 @@ async def test_a_saga_whose_participant_is_down_fails_and_gives_back_what_it_too
             assert seen["inventory"] == INITIAL_STOCK
     finally:
         services["shipping"].start()
+
+
+PARTICIPANTS = "{ participants { name remote url circuit } }"
+
+
+async def circuits(client: httpx.AsyncClient) -> dict[str, str]:
+    response = await client.post("/graphql", json={"query": PARTICIPANTS})
+    assert response.status_code == 200, response.text
+    return {p["name"]: p["circuit"] for p in response.json()["data"]["participants"]}
+
+
+async def test_a_circuit_opens_when_its_participant_stops_answering_and_closes_when_it_is_back(
+    fragile: tuple[ServerProcess, dict[str, ServerProcess]],
+) -> None:
+    orchestrator, services = fragile
+    async with httpx.AsyncClient(base_url=orchestrator.url, timeout=30) as client:
+
+        async def closed_again() -> bool | None:
+            created = await place(client, user="user_1", product="product_1", quantity=1, amount=5)
+            return created["status"] == "completed" or None
+
+        # A test before may have left a circuit open: a saga that goes through closes it.
+        await eventually(closed_again, timeout=10, what="a saga through every circuit")
+        answer = await client.post("/graphql", json={"query": PARTICIPANTS})
+        listed = answer.json()["data"]["participants"]
+        assert listed == [
+            {"name": name, "remote": True, "url": services[name].url, "circuit": "CLOSED"}
+            for name in ("inventory", "payment", "shipping")
+        ]
+        services["shipping"].stop()
+        try:
+            failed = await place(client, user="user_1", product="product_1", quantity=1, amount=5)
+            assert failed["status"] == "failed"
+            assert (await circuits(client))["shipping"] == "OPEN"
+            status = (await client.get("/status")).json()
+            assert {p["name"]: p["circuit"] for p in status["participants"]}["shipping"] == "OPEN"
+            scraped = (await client.get("/metrics")).text
+            assert (
+                'saga_demo_participant_circuit{participant="shipping",state="OPEN"} 1.0' in scraped
+            )
+        finally:
+            services["shipping"].start()
+
+        await eventually(closed_again, timeout=10, what="a saga through the circuit again")
+        assert (await circuits(client))["shipping"] == "CLOSED"

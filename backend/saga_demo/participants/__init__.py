@@ -1,6 +1,6 @@
 """The participants: inventory, payment and shipping, each owning its data, idempotent by key."""
 
-from .embedded import Participants, in_process
+from .embedded import ParticipantInfo, Participants, in_process
 from .interface import (
     Participant,
     ParticipantDown,
@@ -20,6 +20,7 @@ __all__ = [
     "InventoryService",
     "Participant",
     "ParticipantDown",
+    "ParticipantInfo",
     "ParticipantUnavailable",
     "ParticipantUnreachable",
     "Participants",

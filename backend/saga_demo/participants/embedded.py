@@ -17,12 +17,34 @@ from .sqlite.ledgers import SqliteInventoryLedger, SqlitePaymentLedger, SqliteSh
 
 
 @dataclass(frozen=True)
+class ParticipantInfo:
+    """What /status, /metrics and GraphQL show of a participant."""
+
+    name: str
+    remote: bool
+    url: str | None
+    circuit: str
+    """CLOSED, OPEN or HALF_OPEN (an in-process participant's is always CLOSED)."""
+
+
+@dataclass(frozen=True)
 class Participants:
     """The order saga's three participants, each in-process or remote."""
 
     inventory: Inventory
     payment: Payment
     shipping: Participant[Shipment]
+
+    def describe(self) -> list[ParticipantInfo]:
+        """Each participant: remote or not, where, and its circuit (a remote one has a
+        `breaker`)."""
+        infos = []
+        for name, participant in self.named():
+            breaker = getattr(participant, "breaker", None)
+            circuit = "CLOSED" if breaker is None else str(breaker.state)
+            url = getattr(participant, "url", None)
+            infos.append(ParticipantInfo(name, breaker is not None, url, circuit))
+        return infos
 
     def named(self) -> tuple[tuple[str, Participant[Any]], ...]:
         return (

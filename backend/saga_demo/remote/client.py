@@ -10,6 +10,9 @@ What a call ends in, exactly (the design brief's "Calling a participant"):
 - sent and not answered (a read timeout, a connection reset, 408, 429, 5xx):
   `ParticipantUnavailable`, the outcome unknown;
 - any other 4xx is our own bug: logged as an error, and unknown all the same.
+
+A circuit breaker (`breaker.py`) sits in front of each: while it is open, calls fail at once as
+never sent.
 """
 
 import dataclasses
@@ -20,6 +23,7 @@ import httpx
 
 from ..participants import ParticipantUnavailable, ParticipantUnreachable, Refused
 from ..store.records import OperationKey
+from .breaker import CircuitBreaker, CircuitOpen
 from .wire import Wire
 
 logger = logging.getLogger(__name__)
@@ -38,10 +42,17 @@ class RemoteParticipant:
     """One participant over HTTP, at `url`."""
 
     def __init__(
-        self, wire: Wire, url: str, *, timeout: float | None, token: str | None = None
+        self,
+        wire: Wire,
+        url: str,
+        *,
+        timeout: float | None,
+        token: str | None = None,
+        breaker: CircuitBreaker | None = None,
     ) -> None:
         self.name = wire.name
         self.url = url
+        self.breaker = breaker or CircuitBreaker()
         self._wire = wire
         headers = {} if token is None else {"Authorization": f"Bearer {token}"}
         self._http = httpx.AsyncClient(
@@ -67,6 +78,25 @@ class RemoteParticipant:
         await self._http.aclose()
 
     async def _call(self, method: str, path: str, json: Any = None) -> dict[str, Any]:
+        try:
+            self.breaker.before_call()
+        except CircuitOpen:
+            raise ParticipantUnreachable(f"{self.name} unreachable: its circuit is open") from None
+        try:
+            answer = await self._answer(method, path, json)
+        except Refused:
+            self.breaker.succeeded()  # a refusal is an answer
+            raise
+        except (ParticipantUnreachable, ParticipantUnavailable):
+            self.breaker.failed()
+            raise
+        except BaseException:
+            self.breaker.abandoned()  # cancelled: it says nothing of the participant
+            raise
+        self.breaker.succeeded()
+        return answer
+
+    async def _answer(self, method: str, path: str, json: Any) -> dict[str, Any]:
         try:
             response = await self._http.request(method, path, json=json)
         except _NEVER_SENT as error:

@@ -3,12 +3,16 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from ..participants import Participants, in_process
 from ..settings import Settings
 from ..store import Store
+from .breaker import CircuitBreaker
 from .client import RemoteInventory, RemoteParticipant, RemotePayment
 from .wire import WIRES
+
+R = TypeVar("R", bound=RemoteParticipant)
 
 
 @dataclass
@@ -27,23 +31,25 @@ def configured_participants(
     """In-process participants, with those that have a URL in the settings replaced by their
     remote service (each alone is fine)."""
     local = in_process(store, clock, settings.latency_scale)
-    timeout = settings.step_timeout_seconds
-    token = settings.service_token
     remote: list[RemoteParticipant] = []
+
+    def client(kind: type[R], name: str, url: str) -> R:
+        breaker = CircuitBreaker(settings.circuit_failures, settings.circuit_cooldown_seconds)
+        participant = kind(
+            WIRES[name],
+            url,
+            timeout=settings.step_timeout_seconds,
+            token=settings.service_token,
+            breaker=breaker,
+        )
+        remote.append(participant)
+        return participant
+
     inventory, payment, shipping = local.inventory, local.payment, local.shipping
     if settings.inventory_url:
-        inventory = RemoteInventory(
-            WIRES["inventory"], settings.inventory_url, timeout=timeout, token=token
-        )
-        remote.append(inventory)
+        inventory = client(RemoteInventory, "inventory", settings.inventory_url)
     if settings.payment_url:
-        payment = RemotePayment(
-            WIRES["payment"], settings.payment_url, timeout=timeout, token=token
-        )
-        remote.append(payment)
+        payment = client(RemotePayment, "payment", settings.payment_url)
     if settings.shipping_url:
-        shipping = RemoteParticipant(
-            WIRES["shipping"], settings.shipping_url, timeout=timeout, token=token
-        )
-        remote.append(shipping)
+        shipping = client(RemoteParticipant, "shipping", settings.shipping_url)
     return Configured(Participants(inventory, payment, shipping), remote)

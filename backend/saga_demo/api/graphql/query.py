@@ -17,6 +17,7 @@ from .types import (
     OrderEdge,
     OrderType,
     PageInfo,
+    ParticipantType,
     SagaType,
 )
 
@@ -92,3 +93,8 @@ class Query:
     async def balances(self, info: Info[Context, None]) -> list[Balance]:
         balances = await info.context.shop.balances(info.context.session_id)
         return [Balance(user_id=strawberry.ID(u), balance=b) for u, b in balances.items()]
+
+    @strawberry.field
+    async def participants(self, info: Info[Context, None]) -> list[ParticipantType]:
+        """The saga's participants: where each runs, and its circuit."""
+        return [ParticipantType.from_domain(p) for p in info.context.shop.participants.describe()]

@@ -2,10 +2,12 @@
 
 from datetime import datetime
 from decimal import Decimal
+from enum import Enum
 
 import strawberry
 from strawberry.types import Info
 
+from ...participants import ParticipantInfo
 from ...shop.faults import Fault
 from ...shop.orders import Order
 from ...store.records import EventRecord, SagaRow, StepRow
@@ -205,3 +207,29 @@ class CreateOrderPayload:
 @strawberry.type
 class ResetPayload:
     message: str
+
+
+@strawberry.enum(name="CircuitState", description="A remote participant's circuit breaker.")
+class CircuitStateType(Enum):
+    CLOSED = "CLOSED"
+    OPEN = "OPEN"
+    HALF_OPEN = "HALF_OPEN"
+
+
+@strawberry.type(name="Participant", description="One of the saga's participants.")
+class ParticipantType:
+    name: str
+    remote: bool = strawberry.field(description="Its own service (else in-process).")
+    url: str | None
+    circuit: CircuitStateType = strawberry.field(
+        description="Always CLOSED for an in-process participant."
+    )
+
+    @classmethod
+    def from_domain(cls, info: ParticipantInfo) -> "ParticipantType":
+        return cls(
+            name=info.name,
+            remote=info.remote,
+            url=info.url,
+            circuit=CircuitStateType(info.circuit),
+        )
