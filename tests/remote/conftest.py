@@ -11,14 +11,17 @@ TOKEN = "a-service-token-for-tests"
 NAMES = ("inventory", "payment", "shipping")
 
 
-def start_participants(folder: pytest.TempPathFactory, prefix: str) -> dict[str, ServerProcess]:
+def start_participants(
+    folder: pytest.TempPathFactory, prefix: str, **settings: dict[str, str]
+) -> dict[str, ServerProcess]:
+    """The three services; `settings` adds environment variables to some (by name)."""
     services = {}
     for name in NAMES:
         directory = folder.mktemp(f"{prefix}-{name}")
         service = ServerProcess(
             directory / f"{name}.db",
             directory / f"{name}.log",
-            env={"SAGA_SERVICE_TOKEN": TOKEN},
+            env={"SAGA_SERVICE_TOKEN": TOKEN, **settings.get(name, {})},
             command=("participant", name),
         )
         service.start()
