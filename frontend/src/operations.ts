@@ -166,3 +166,23 @@ export const SessionEventsSubscription = graphql(`
     }
   }
 `);
+
+export const ParticipantsQuery = graphql(`
+  query Participants {
+    participants {
+      name
+      remote
+      url
+      circuit
+    }
+  }
+`);
+
+export const ParticipantUpdatesSubscription = graphql(`
+  subscription ParticipantUpdates {
+    participantUpdates {
+      name
+      circuit
+    }
+  }
+`);

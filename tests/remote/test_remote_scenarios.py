@@ -1,6 +1,7 @@
 """The original demo's four scenarios with all three participants remote (each its own process
 and database), and a reset while one of them is down."""
 
+import asyncio
 from collections.abc import Iterator
 
 import httpx
@@ -10,6 +11,8 @@ from tests.api.test_scenarios import (
     test_a_failing_scenario_compensates_every_earlier_step_and_restores_everything,
     test_happy_path_completes_every_step_and_moves_stock_and_money,
 )
+from tests.graphql.http_api import Json
+from tests.graphql.ws_api import GRAPHQL_TRANSPORT_WS, connect
 from tests.remote.conftest import orchestrator_of, start_participants
 from tests.support.server import ServerProcess
 from tests.support.shop_api import INITIAL_STOCK, assert_invariants, place
@@ -127,3 +130,54 @@ async def test_a_circuit_opens_when_its_participant_stops_answering_and_closes_w
 
         await eventually(closed_again, timeout=10, what="a saga through the circuit again")
         assert (await circuits(client))["shipping"] == "CLOSED"
+
+
+async def test_participant_updates_push_each_change_of_a_circuit(
+    fragile: tuple[ServerProcess, dict[str, ServerProcess]],
+) -> None:
+    orchestrator, services = fragile
+    async with httpx.AsyncClient(base_url=orchestrator.url, timeout=30) as client:
+
+        async def through() -> bool | None:
+            created = await place(client, user="user_1", product="product_1", quantity=1, amount=5)
+            return created["status"] == "completed" or None
+
+        await eventually(through, timeout=10, what="a saga through every circuit")
+        cookie = client.cookies["session_id"]
+        async with connect(orchestrator.url, cookie=cookie, protocol=GRAPHQL_TRANSPORT_WS) as ws:
+            received: list[Json] = []
+
+            async def read() -> None:
+                updates = "subscription { participantUpdates { name remote circuit } }"
+                async for update in ws.stream(updates, {}):
+                    received.append(update)
+
+            reader = asyncio.ensure_future(read())
+            try:
+                await eventually(
+                    lambda: _subscribed(orchestrator), timeout=10, what="the subscription"
+                )
+                services["shipping"].stop()
+                try:
+                    await place(client, user="user_1", product="product_1", quantity=1, amount=5)
+                finally:
+                    services["shipping"].start()
+                await eventually(through, timeout=10, what="a saga through the circuit again")
+
+                async def all_three() -> list[Json] | None:
+                    return received if len(received) >= 3 else None
+
+                await eventually(all_three, timeout=10, what="three changes pushed")
+            finally:
+                reader.cancel()
+
+    assert received == [
+        {"name": "shipping", "remote": True, "circuit": state}
+        for state in ("OPEN", "HALF_OPEN", "CLOSED")
+    ]
+
+
+async def _subscribed(orchestrator: ServerProcess) -> bool | None:
+    async with httpx.AsyncClient(base_url=orchestrator.url) as monitor:
+        status = (await monitor.get("/status")).json()
+    return status["subscriptions"] >= 1 or None

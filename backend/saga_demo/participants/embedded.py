@@ -1,8 +1,10 @@
 """The participants in-process: the embedded mode, where they share the orchestrator's database
 file and its writer, each with its own tables."""
 
-from collections.abc import Callable
-from dataclasses import dataclass
+import asyncio
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -27,6 +29,27 @@ class ParticipantInfo:
     """CLOSED, OPEN or HALF_OPEN (an in-process participant's is always CLOSED)."""
 
 
+class ParticipantChanges:
+    """Who listens for a participant's change of state (its circuit), and telling them."""
+
+    def __init__(self) -> None:
+        self._listeners: set[asyncio.Queue[tuple[str, str]]] = set()
+
+    def changed(self, name: str, circuit: str) -> None:
+        for queue in self._listeners:
+            queue.put_nowait((name, circuit))
+
+    @contextmanager
+    def listen(self) -> Iterator["asyncio.Queue[tuple[str, str]]"]:
+        """Each change, as (participant, its circuit's new state), while the block runs."""
+        queue: asyncio.Queue[tuple[str, str]] = asyncio.Queue()
+        self._listeners.add(queue)
+        try:
+            yield queue
+        finally:
+            self._listeners.discard(queue)
+
+
 @dataclass(frozen=True)
 class Participants:
     """The order saga's three participants, each in-process or remote."""
@@ -34,6 +57,7 @@ class Participants:
     inventory: Inventory
     payment: Payment
     shipping: Participant[Shipment]
+    changes: ParticipantChanges = field(default_factory=ParticipantChanges)
 
     def describe(self) -> list[ParticipantInfo]:
         """Each participant: remote or not, where, and its circuit (a remote one has a

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import TypeVar
 
 from ..participants import Participants, in_process
+from ..participants.embedded import ParticipantChanges
 from ..settings import Settings
 from ..store import Store
 from .breaker import CircuitBreaker
@@ -32,9 +33,14 @@ def configured_participants(
     remote service (each alone is fine)."""
     local = in_process(store, clock, settings.latency_scale)
     remote: list[RemoteParticipant] = []
+    changes = ParticipantChanges()
 
     def client(kind: type[R], name: str, url: str) -> R:
-        breaker = CircuitBreaker(settings.circuit_failures, settings.circuit_cooldown_seconds)
+        breaker = CircuitBreaker(
+            settings.circuit_failures,
+            settings.circuit_cooldown_seconds,
+            on_change=lambda state: changes.changed(name, str(state)),
+        )
         participant = kind(
             WIRES[name],
             url,
@@ -52,4 +58,4 @@ def configured_participants(
         payment = client(RemotePayment, "payment", settings.payment_url)
     if settings.shipping_url:
         shipping = client(RemoteParticipant, "shipping", settings.shipping_url)
-    return Configured(Participants(inventory, payment, shipping), remote)
+    return Configured(Participants(inventory, payment, shipping, changes), remote)

@@ -1,5 +1,6 @@
 import { useConnection } from "../context";
 import type { SessionReset } from "../reset-hook";
+import { ParticipantsStrip } from "./ParticipantsStrip";
 
 const CONNECTION_TEXT = {
   connecting: "Connecting…",
@@ -40,6 +41,7 @@ export function Header({ reset }: { reset: SessionReset }) {
         <p className="tagline">Orders as sagas: watch each step run, fail and be undone, live.</p>
       </div>
       <nav className="header-actions" aria-label="Dashboard">
+        <ParticipantsStrip />
         <ConnectionIndicator />
         <a className="button button-ghost" href="/graphql">
           GraphiQL

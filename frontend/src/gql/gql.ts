@@ -27,6 +27,8 @@ type Documents = {
     "\n  mutation RetrySaga($sagaId: ID!) {\n    retrySaga(sagaId: $sagaId) {\n      ...SagaFields\n    }\n  }\n": typeof types.RetrySagaDocument,
     "\n  subscription SagaUpdates($sagaId: ID!, $afterSequence: Int) {\n    sagaUpdates(sagaId: $sagaId, afterSequence: $afterSequence) {\n      ...EventFields\n    }\n  }\n": typeof types.SagaUpdatesDocument,
     "\n  subscription SessionEvents($after: ID) {\n    sessionEvents(after: $after) {\n      ...EventFields\n    }\n  }\n": typeof types.SessionEventsDocument,
+    "\n  query Participants {\n    participants {\n      name\n      remote\n      url\n      circuit\n    }\n  }\n": typeof types.ParticipantsDocument,
+    "\n  subscription ParticipantUpdates {\n    participantUpdates {\n      name\n      circuit\n    }\n  }\n": typeof types.ParticipantUpdatesDocument,
 };
 const documents: Documents = {
     "\n  fragment EventFields on SagaEvent {\n    id\n    sequence\n    sagaId\n    orderId\n    kind\n    step\n    attempt\n    stepStatus\n    sagaStatus\n    errorMessage\n    at\n  }\n": types.EventFieldsFragmentDoc,
@@ -42,6 +44,8 @@ const documents: Documents = {
     "\n  mutation RetrySaga($sagaId: ID!) {\n    retrySaga(sagaId: $sagaId) {\n      ...SagaFields\n    }\n  }\n": types.RetrySagaDocument,
     "\n  subscription SagaUpdates($sagaId: ID!, $afterSequence: Int) {\n    sagaUpdates(sagaId: $sagaId, afterSequence: $afterSequence) {\n      ...EventFields\n    }\n  }\n": types.SagaUpdatesDocument,
     "\n  subscription SessionEvents($after: ID) {\n    sessionEvents(after: $after) {\n      ...EventFields\n    }\n  }\n": types.SessionEventsDocument,
+    "\n  query Participants {\n    participants {\n      name\n      remote\n      url\n      circuit\n    }\n  }\n": types.ParticipantsDocument,
+    "\n  subscription ParticipantUpdates {\n    participantUpdates {\n      name\n      circuit\n    }\n  }\n": types.ParticipantUpdatesDocument,
 };
 
 /**
@@ -110,6 +114,14 @@ export function graphql(source: "\n  subscription SagaUpdates($sagaId: ID!, $aft
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription SessionEvents($after: ID) {\n    sessionEvents(after: $after) {\n      ...EventFields\n    }\n  }\n"): (typeof documents)["\n  subscription SessionEvents($after: ID) {\n    sessionEvents(after: $after) {\n      ...EventFields\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Participants {\n    participants {\n      name\n      remote\n      url\n      circuit\n    }\n  }\n"): (typeof documents)["\n  query Participants {\n    participants {\n      name\n      remote\n      url\n      circuit\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  subscription ParticipantUpdates {\n    participantUpdates {\n      name\n      circuit\n    }\n  }\n"): (typeof documents)["\n  subscription ParticipantUpdates {\n    participantUpdates {\n      name\n      circuit\n    }\n  }\n"];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

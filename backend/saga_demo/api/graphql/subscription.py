@@ -8,6 +8,7 @@ each one.
 
 from collections.abc import AsyncGenerator
 from contextlib import aclosing
+from dataclasses import replace
 
 import strawberry
 from strawberry.types import Info
@@ -16,7 +17,7 @@ from ...store.errors import SagaNotFound
 from ...store.records import EventRecord
 from .context import Context
 from .errors import BadUserInput, counter
-from .types import SagaEventType
+from .types import ParticipantType, SagaEventType
 
 
 def _event_id(after: str | None) -> int:
@@ -79,3 +80,15 @@ class Subscription:
         async with aclosing(events):
             async for event in events:
                 yield SagaEventType.from_domain(event)
+
+    @strawberry.subscription
+    async def participant_updates(
+        self, info: Info[Context, None]
+    ) -> AsyncGenerator[ParticipantType, None]:
+        """Each change of a participant's state (its circuit: CLOSED, OPEN, HALF_OPEN), pushed."""
+        participants = info.context.shop.participants
+        with info.context.gauge.track(), participants.changes.listen() as changes:
+            while True:
+                name, circuit = await changes.get()
+                described = {p.name: p for p in participants.describe()}[name]
+                yield ParticipantType.from_domain(replace(described, circuit=circuit))
