@@ -13,6 +13,7 @@ from .logs import configure_logging, flush_logs
 from .migrations import migrate
 from .settings import PARTICIPANT_PORTS, REPOSITORY_ROOT, Settings
 from .store import DatabaseInUse, delete_data, serving, sqlite_file
+from .tracing import configure_tracing
 
 logger = logging.getLogger("saga_demo")
 
@@ -49,6 +50,7 @@ class AnnouncingServer(uvicorn.Server):
 
 
 def _serve(settings: Settings, host: str, port: int) -> None:
+    configure_tracing("saga-demo")
     config = uvicorn.Config(
         create_app(settings),
         host=host,
@@ -70,6 +72,7 @@ def _serve_participant(settings: Settings, name: str, host: str, port: int | Non
     file beside the orchestrator's default (never the orchestrator's own)."""
     from .remote.server import participant_app
 
+    configure_tracing(f"saga-demo-{name}")
     database_url = settings.database_url
     if "database_url" not in settings.model_fields_set:
         database_url = f"sqlite:///{REPOSITORY_ROOT / 'data' / f'{name}.db'}"

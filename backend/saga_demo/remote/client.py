@@ -20,7 +20,9 @@ import logging
 from typing import Any
 
 import httpx
+from opentelemetry import propagate
 
+from .. import tracing
 from ..participants import ParticipantUnavailable, ParticipantUnreachable, Refused
 from ..store.records import OperationKey
 from .breaker import CircuitBreaker, CircuitOpen
@@ -49,6 +51,7 @@ class RemoteParticipant:
         timeout: float | None,
         token: str | None = None,
         breaker: CircuitBreaker | None = None,
+        transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         self.name = wire.name
         self.url = url
@@ -56,7 +59,7 @@ class RemoteParticipant:
         self._wire = wire
         headers = {} if token is None else {"Authorization": f"Bearer {token}"}
         self._http = httpx.AsyncClient(
-            base_url=url, timeout=timeout, headers=headers, trust_env=False
+            base_url=url, timeout=timeout, headers=headers, trust_env=False, transport=transport
         )
 
     async def execute(self, key: OperationKey, request: Any) -> None:
@@ -97,8 +100,11 @@ class RemoteParticipant:
         return answer
 
     async def _answer(self, method: str, path: str, json: Any) -> dict[str, Any]:
+        headers: dict[str, str] = {}
+        if tracing.enabled():
+            propagate.inject(headers)  # the participant continues the attempt's span
         try:
-            response = await self._http.request(method, path, json=json)
+            response = await self._http.request(method, path, json=json, headers=headers)
         except _NEVER_SENT as error:
             raise ParticipantUnreachable(f"{self.name} unreachable: {error!r}") from error
         except _NO_ANSWER as error:

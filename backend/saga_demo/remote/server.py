@@ -7,15 +7,18 @@ remembered, a compensation that comes first voids the key.
 
 import hmac
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from fastapi import Depends, FastAPI, Header, HTTPException
+from fastapi import Depends, FastAPI, Header, HTTPException, Request
 from fastapi.responses import JSONResponse
+from opentelemetry import propagate
+from opentelemetry.trace import SpanKind
 from pydantic import BaseModel
 
+from .. import tracing
 from ..participants import Participant, Refused
 from ..participants.embedded import inventory_service, payment_service, shipping_service
 from ..participants.migrations import HISTORIES
@@ -123,11 +126,13 @@ def _operations(
         saga_id: str,
         step: str,
         request: request_type,  # type: ignore[valid-type]
+        http: Request,
     ) -> Applied | JSONResponse:
-        try:
-            await service().execute(OperationKey(saga_id, step), request)
-        except Refused as refusal:
-            return JSONResponse({"reason": str(refusal)}, status_code=409)
+        with _span(wire, "execute", saga_id, step, http):
+            try:
+                await service().execute(OperationKey(saga_id, step), request)
+            except Refused as refusal:
+                return JSONResponse({"reason": str(refusal)}, status_code=409)
         return Applied()
 
     @app.delete(
@@ -140,9 +145,25 @@ def _operations(
         saga_id: str,
         step: str,
         request: request_type,  # type: ignore[valid-type]
+        http: Request,
     ) -> Compensated:
-        await service().compensate(OperationKey(saga_id, step), request)
+        with _span(wire, "compensate", saga_id, step, http):
+            await service().compensate(OperationKey(saga_id, step), request)
         return Compensated()
+
+
+def _span(
+    wire: Wire, operation: str, saga_id: str, step: str, http: Request
+) -> AbstractContextManager[object]:
+    """The participant's span of an operation, in the caller's trace (its `traceparent`)."""
+    if not tracing.enabled():
+        return nullcontext()
+    return tracing.TRACER.start_as_current_span(
+        f"{wire.name} {operation}",
+        context=propagate.extract(dict(http.headers)),
+        kind=SpanKind.SERVER,
+        attributes={"saga.id": saga_id, "saga.step": step, "participant": wire.name},
+    )
 
 
 def _sessions(app: FastAPI, wire: Wire, service: Callable[[], Any], guarded: list[Any]) -> None:

@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Any
 
+from .. import tracing
 from ..logs import LineLogger
 from ..status import CompensationState, EventKind, SagaStatus, StepStatus
 from ..store.errors import CancelRequested
@@ -333,7 +334,22 @@ class SagaExecution:
         row = self._steps[position]
         attempt = row.attempts if row.compensation is None else row.compensation_attempts
         call = StepCall(self._saga.id, self._saga.session_id, row.name, attempt, self._payload)
-        return await call_once(function, call, timeout, self._rt.keep)
+        if not tracing.enabled():
+            return await call_once(function, call, timeout, self._rt.keep)
+        kind = "step" if row.compensation is None else "compensation"
+        attributes: dict[str, str | int] = {
+            "saga.id": call.saga_id,
+            "saga.step": row.name,
+            "saga.attempt": attempt,
+        }
+        parent = tracing.context_of(self._saga.trace_context)
+        with tracing.TRACER.start_as_current_span(
+            f"{kind} {row.name}", context=parent, attributes=attributes
+        ) as span:
+            # The attempt's task copies this context: a remote participant continues the span.
+            outcome = await call_once(function, call, timeout, self._rt.keep)
+            span.set_attribute("saga.outcome", outcome.outcome.name)
+            return outcome
 
     async def _wait_until(self, due: datetime, *, cancellable: bool = True) -> None:
         """Sleep until `due`; a cancel request (if `cancellable`) ends the wait early."""

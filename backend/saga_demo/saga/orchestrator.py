@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import Any, TypeVar
 
+from .. import tracing
 from ..status import EventKind, SagaStatus, StepStatus
 from ..store.interfaces import SagaLog
 from ..store.records import NewSaga, SagaRow, StepRow, Transition
@@ -41,6 +42,16 @@ def _log_straggler(task: "asyncio.Task[None]") -> None:
         logger.warning("An attempt that timed out ended with: %s", task.exception())
 
 
+def _new_trace(definition: str, saga_id: str, correlation_id: str) -> str | None:
+    """When traced, the saga's own span (its start), whose context every later span of the saga
+    continues, whichever process runs it; None when not traced."""
+    if not tracing.enabled():
+        return None
+    attributes = {"saga.id": saga_id, "saga.definition": definition, "saga.order": correlation_id}
+    with tracing.TRACER.start_as_current_span(f"saga {definition}", attributes=attributes):
+        return tracing.current_traceparent()
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -72,8 +83,9 @@ class Orchestrator:
         steps = [
             StepRow(i, step.name, StepStatus.PENDING) for i, step in enumerate(definition.steps)
         ]
+        saga_id = time_ordered_id()
         saga = NewSaga(
-            id=time_ordered_id(),
+            id=saga_id,
             session_id=session_id,
             definition=definition.name,
             correlation_id=correlation_id,
@@ -81,6 +93,7 @@ class Orchestrator:
             status=SagaStatus.PENDING,
             created_at=at,
             steps=tuple(steps),
+            trace_context=_new_trace(definition.name, saga_id, correlation_id),
         )
         first = to.started(steps[0], at)
         return saga, [

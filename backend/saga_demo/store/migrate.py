@@ -54,7 +54,7 @@ class History:
         return config
 
 
-ORCHESTRATOR = History("orchestrator", MIGRATIONS, "alembic_version", "0002")
+ORCHESTRATOR = History("orchestrator", MIGRATIONS, "alembic_version", "0003")
 """The orchestrator's tables: sessions, orders, the saga log."""
 
 

@@ -45,6 +45,8 @@ class NewSaga:
     status: SagaStatus
     created_at: datetime
     steps: tuple[StepRow, ...]
+    trace_context: str | None = None
+    """The saga's W3C `traceparent`, when it is traced: its spans go on in that trace."""
 
 
 @dataclass(slots=True)
@@ -96,6 +98,7 @@ class SagaRow:
     updated_at: datetime
     finished_at: datetime | None
     steps: tuple[StepRow, ...] = field(default=())
+    trace_context: str | None = None
 
 
 @dataclass(slots=True)

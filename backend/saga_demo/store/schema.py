@@ -74,6 +74,8 @@ sagas = Table(
     Column("created_at", TIMESTAMP, nullable=False),
     Column("updated_at", TIMESTAMP, nullable=False),
     Column("finished_at", TIMESTAMP, nullable=True),
+    # The saga's W3C traceparent when traced (55 characters in version 00).
+    Column("trace_context", String(128), nullable=True),
     Index("ix_sagas_session_id_status", "session_id", "status"),
     Index("ix_sagas_unfinished", "finished_at", "created_at"),
 )

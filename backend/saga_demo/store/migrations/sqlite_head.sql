@@ -23,7 +23,7 @@ CREATE TABLE sagas (
 	cancel_requested BOOLEAN DEFAULT '0' NOT NULL, 
 	created_at DATETIME NOT NULL, 
 	updated_at DATETIME NOT NULL, 
-	finished_at DATETIME, 
+	finished_at DATETIME, trace_context VARCHAR(128), 
 	CONSTRAINT pk_sagas PRIMARY KEY (id), 
 	CONSTRAINT fk_sagas_session_id_sessions FOREIGN KEY(session_id) REFERENCES sessions (id) ON DELETE CASCADE
 );
@@ -79,8 +79,8 @@ CREATE TABLE "orders" (
 	request_fingerprint VARCHAR(64), 
 	CONSTRAINT pk_orders PRIMARY KEY (id), 
 	CONSTRAINT uq_orders_saga_id UNIQUE (saga_id), 
-	CONSTRAINT fk_orders_session_id_sessions FOREIGN KEY(session_id) REFERENCES sessions (id) ON DELETE CASCADE, 
 	CONSTRAINT uq_orders_session_number UNIQUE (session_id, number), 
+	CONSTRAINT fk_orders_session_id_sessions FOREIGN KEY(session_id) REFERENCES sessions (id) ON DELETE CASCADE, 
 	CONSTRAINT uq_orders_session_idempotency_key UNIQUE (session_id, idempotency_key)
 );
 
@@ -156,7 +156,7 @@ CREATE TABLE shipping_shipments (
 
 CREATE INDEX ix_shipping_shipments_session_id ON shipping_shipments (session_id);
 
-INSERT INTO alembic_version (version_num) VALUES ('0002');
+INSERT INTO alembic_version (version_num) VALUES ('0003');
 
 INSERT INTO inventory_alembic_version (version_num) VALUES ('0001');
 

@@ -137,14 +137,14 @@ def order_from_row(row: tuple[Any, ...]) -> OrderRow:
 
 SAGA_SELECT = (
     "SELECT id, session_id, definition, correlation_id, payload, status, last_sequence, "
-    "cancel_requested, created_at, updated_at, finished_at FROM sagas"
+    "cancel_requested, created_at, updated_at, finished_at, trace_context FROM sagas"
 )
 
 
 def saga_from_row(row: tuple[Any, ...], steps: list[tuple[Any, ...]]) -> SagaRow:
     """A saga from its row (`SAGA_SELECT`) and its steps' rows (`STEP_COLUMNS`, in order)."""
     saga_id, session_id, definition, correlation_id, payload, status, last_sequence = row[:7]
-    cancel, created, updated, finished = row[7:]
+    cancel, created, updated, finished, trace_context = row[7:]
     return SagaRow(
         id=saga_id,
         session_id=session_id,
@@ -158,4 +158,5 @@ def saga_from_row(row: tuple[Any, ...], steps: list[tuple[Any, ...]]) -> SagaRow
         updated_at=required_timestamp(updated),
         finished_at=parse_timestamp(finished),
         steps=tuple(step_from_row(s) for s in steps),
+        trace_context=trace_context,
     )

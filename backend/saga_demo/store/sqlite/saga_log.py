@@ -23,7 +23,8 @@ def insert_saga(tx: WriteTx, saga: NewSaga) -> None:
     at = timestamp(saga.created_at)
     tx.execute(
         "INSERT INTO sagas (id, session_id, definition, correlation_id, payload, status, "
-        "last_sequence, cancel_requested, created_at, updated_at) VALUES (?,?,?,?,?,?,0,0,?,?)",
+        "last_sequence, cancel_requested, created_at, updated_at, trace_context) "
+        "VALUES (?,?,?,?,?,?,0,0,?,?,?)",
         (
             saga.id,
             saga.session_id,
@@ -33,6 +34,7 @@ def insert_saga(tx: WriteTx, saga: NewSaga) -> None:
             saga.status,
             at,
             at,
+            saga.trace_context,
         ),
     )
     tx.conn.executemany(
@@ -63,6 +65,7 @@ def create_saga(tx: WriteTx, saga: NewSaga, transitions: Sequence[Transition]) -
         updated_at=last.at,
         finished_at=last.at if any(t.finishes_saga for t in transitions) else None,
         steps=tuple(steps),
+        trace_context=saga.trace_context,
     )
 
 
