@@ -207,12 +207,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.get("/status", tags=["System"], summary="What the server is doing right now")
     async def status() -> dict[str, object]:
         shop: Shop = app.state.shop
+        health = await shop.participants.health()
         return {
             "running_sagas": shop.orchestrator.running_count,
             "subscriptions": app.state.subscriptions.open,
             "bus_subscribers": app.state.bus.subscriber_count,
             "connected_sessions": len(runtime.registry().connected_sessions()),
-            "participants": [asdict(p) for p in shop.participants.describe()],
+            "participants": [
+                {**asdict(p), "health": health[p.name]} for p in shop.participants.describe()
+            ],
         }
 
     @app.get(

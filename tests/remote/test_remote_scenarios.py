@@ -120,7 +120,12 @@ async def test_a_circuit_opens_when_its_participant_stops_answering_and_closes_w
             assert failed["status"] == "failed"
             assert (await circuits(client))["shipping"] == "OPEN"
             status = (await client.get("/status")).json()
-            assert {p["name"]: p["circuit"] for p in status["participants"]}["shipping"] == "OPEN"
+            shown = {p["name"]: (p["circuit"], p["health"]) for p in status["participants"]}
+            assert shown == {
+                "inventory": ("CLOSED", "up"),
+                "payment": ("CLOSED", "up"),
+                "shipping": ("OPEN", "down"),
+            }
             scraped = (await client.get("/metrics")).text
             assert (
                 'saga_demo_participant_circuit{participant="shipping",state="OPEN"} 1.0' in scraped

@@ -70,6 +70,20 @@ class Participants:
             infos.append(ParticipantInfo(name, breaker is not None, url, circuit))
         return infos
 
+    async def health(self) -> dict[str, str]:
+        """Each participant's health now: `in-process`, or what its service's `/health` says
+        (`up` or `down`), asked of all at once."""
+
+        async def one(participant: Any) -> str:
+            probe = getattr(participant, "healthy", None)
+            if probe is None:
+                return "in-process"
+            return "up" if await probe() else "down"
+
+        named = self.named()
+        answers = await asyncio.gather(*(one(p) for _, p in named))
+        return {name: answer for (name, _), answer in zip(named, answers, strict=True)}
+
     def named(self) -> tuple[tuple[str, Participant[Any]], ...]:
         return (
             ("inventory", self.inventory),

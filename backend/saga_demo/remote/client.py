@@ -77,6 +77,14 @@ class RemoteParticipant:
         data: dict[str, int] = answer.get(self._wire.data_key or "", {})
         return data
 
+    async def healthy(self, timeout: float = 1.0) -> bool:
+        """Whether its `/health` answers 200 now (asked outside the circuit breaker)."""
+        try:
+            response = await self._http.get("/health", timeout=timeout)
+        except httpx.HTTPError:
+            return False
+        return response.status_code == 200
+
     async def close(self) -> None:
         await self._http.aclose()
 
