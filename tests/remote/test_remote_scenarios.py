@@ -186,3 +186,29 @@ async def _subscribed(orchestrator: ServerProcess) -> bool | None:
     async with httpx.AsyncClient(base_url=orchestrator.url) as monitor:
         status = (await monitor.get("/status")).json()
     return status["subscriptions"] >= 1 or None
+
+
+async def test_with_the_payment_service_down_for_good_a_saga_fails_and_takes_nothing(
+    fragile: tuple[ServerProcess, dict[str, ServerProcess]],
+) -> None:
+    """Validation reads the balances from the payment service, so it is the step that fails
+    (never sent: retried, then failed); nothing was taken, and nothing is left taken."""
+    orchestrator, services = fragile
+    services["payment"].stop()
+    try:
+        async with httpx.AsyncClient(base_url=orchestrator.url, timeout=30) as client:
+            created = await place(client, user="user_1", product="product_3", quantity=2, amount=9)
+
+            assert created["status"] == "failed", created
+            failed = {s["name"]: s for s in created["steps"]}["validate_order"]
+            assert failed["status"] == "failed"
+            assert "payment unreachable" in failed["error_message"]
+            orders = (await client.get("/orders")).json()
+            assert [o["status"] for o in orders] == ["failed"]
+    finally:
+        services["payment"].start()
+    async with httpx.AsyncClient(
+        base_url=orchestrator.url, timeout=30, cookies=client.cookies
+    ) as same:
+        seen = await assert_invariants(same)
+    assert seen["inventory"] == INITIAL_STOCK
