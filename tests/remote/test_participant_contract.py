@@ -18,6 +18,7 @@ from saga_demo.participants import (
     Charge,
     Inventory,
     Participant,
+    ParticipantUnavailable,
     ParticipantUnreachable,
     Payment,
     Refused,
@@ -158,3 +159,18 @@ async def test_a_service_that_is_not_there_is_unreachable_not_unknown() -> None:
             await nowhere.execute(key("reserve_inventory"), StockReservation(session(), "p", 1))
     finally:
         await nowhere.close()
+
+
+async def test_an_answer_the_wire_does_not_know_is_our_bug_logged_and_unknown(
+    participant_services: dict[str, ServerProcess], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A request the service cannot read (422: a field missing) is no refusal and no outage:
+    our own bug, so it is logged as an error, and its outcome is unknown."""
+    url = participant_services["payment"].url
+    payment = RemotePayment(WIRES["payment"], url, timeout=5, token=TOKEN)
+    try:
+        with caplog.at_level("ERROR"), pytest.raises(ParticipantUnavailable, match="422"):
+            await payment.execute(key("process_payment"), Shipment(session(), "o", "user_1"))
+    finally:
+        await payment.close()
+    assert any("answered PUT" in r.getMessage() and r.levelname == "ERROR" for r in caplog.records)
