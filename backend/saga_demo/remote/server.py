@@ -9,7 +9,6 @@ import hmac
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
 from datetime import datetime
-from pathlib import Path
 from typing import Any, Literal
 
 from fastapi import Depends, FastAPI, Header, HTTPException, Request
@@ -23,6 +22,7 @@ from ..participants import Participant, Refused
 from ..participants.embedded import inventory_service, payment_service, shipping_service
 from ..participants.migrations import HISTORIES
 from ..saga.orchestrator import utc_now
+from ..store import sqlite_file
 from ..store.migrate import migrate
 from ..store.records import OperationKey
 from ..store.sqlite.database import SqliteDatabase
@@ -70,7 +70,9 @@ def participant_app(
     scaled by `latency_scale` (the participant's own work, as in-process)."""
     wire = WIRES[name]
     history = next(h for h in HISTORIES if h.name == name)
-    path = Path(database_url.removeprefix("sqlite:///"))
+    path = sqlite_file(database_url)
+    if path is None:
+        raise ValueError(f"a participant service runs on SQLite here, not {database_url}")
     held: dict[str, Any] = {}
 
     @asynccontextmanager

@@ -1,5 +1,5 @@
-"""The wire every participant speaks, the same for each: which request a participant takes, how
-its session's data reads, and its default port.
+"""The wire every participant speaks, the same for each: which request a participant takes, and
+how its session's data reads (its default port is in `settings.PARTICIPANT_PORTS`).
 
 - `PUT /operations/{saga_id}/{step}`, the request as JSON: apply once; 200 `{"status":
   "applied"}`, the same on every repeat; 409 `{"reason": ...}` when refused (and on every repeat).
@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..participants import Charge, Shipment, StockReservation
-from ..settings import PARTICIPANT_PORTS
 
 
 @dataclass(frozen=True)
@@ -28,11 +27,10 @@ class Wire:
     """The dataclass its operations take (the body of `PUT` and `DELETE /operations/...`)."""
     data_key: str | None
     """Where `GET /sessions/{id}` puts the session's data (None: it has none to show)."""
-    port: int
 
 
 WIRES = {
-    "inventory": Wire("inventory", StockReservation, "stock", PARTICIPANT_PORTS["inventory"]),
-    "payment": Wire("payment", Charge, "balances", PARTICIPANT_PORTS["payment"]),
-    "shipping": Wire("shipping", Shipment, None, PARTICIPANT_PORTS["shipping"]),
+    "inventory": Wire("inventory", StockReservation, "stock"),
+    "payment": Wire("payment", Charge, "balances"),
+    "shipping": Wire("shipping", Shipment, None),
 }
