@@ -5,7 +5,7 @@ from collections.abc import AsyncIterator, Iterator
 import httpx
 import pytest
 
-from tests.support.postgres import ADDRESS, postgres_answers, required
+from tests.support.postgres import ADDRESS, drop_templates, postgres_answers, required
 from tests.support.server import ServerProcess
 
 
@@ -13,6 +13,11 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     """REQUIRE_POSTGRES=1 (CI) is a promise that PostgreSQL tests run: keep it, or stop here."""
     if required() and not postgres_answers():
         pytest.exit(f"REQUIRE_POSTGRES=1 but no PostgreSQL answers at {ADDRESS}", returncode=1)
+
+
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Drop the migrated template databases the PostgreSQL tests copied theirs from."""
+    drop_templates()
 
 
 def _serve(factory: pytest.TempPathFactory, name: str, **env: str) -> Iterator[ServerProcess]:

@@ -7,7 +7,7 @@ import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -33,6 +33,9 @@ from .settings import Settings
 from .shop.service import Shop
 from .store import Store, open_store
 from .store.records import EventRecord
+
+if TYPE_CHECKING:
+    from .replicas import Replica
 from .sweeper import sweep_idle_sessions
 
 logger = logging.getLogger(__name__)
@@ -131,6 +134,84 @@ def _participants(
     return configured.participants, configured.close
 
 
+async def _start_replica(
+    settings: Settings, store: Store, shop: Shop, bus: EventBus
+) -> "Replica | None":
+    """Scaled out (PostgreSQL): this process as one replica, holding its lease and listening,
+    and running the sagas it claims; None in the embedded mode, which resumes every unfinished
+    saga instead."""
+    if store.leases is None:
+        await shop.orchestrator.resume_unfinished()
+        return None
+    from .replicas import Replica
+
+    replica = Replica(
+        settings.database_url,
+        store.leases,
+        store.log,
+        shop.orchestrator,
+        bus,
+        settings.lease_seconds,
+    )
+    await replica.start()
+    return replica
+
+
+async def _stop_sagas(shop: Shop, replica: "Replica | None") -> None:
+    """Stop every saga where it is: the log holds them, for the next start (embedded) or the
+    other replicas (scaled out: the lease is released, so they take over at once)."""
+    await shop.orchestrator.stop()
+    if replica is None:
+        logger.info("👋 Stopped; unfinished sagas resume on the next start")
+        return
+    await replica.stop()
+    logger.info("👋 Stopped; the other replicas take over its unfinished sagas")
+
+
+def _system_routes(app: FastAPI, runtime: Runtime) -> None:
+    """/ready and /status."""
+
+    @app.get(
+        "/ready",
+        tags=["System"],
+        summary="200 when this server can take work: its database answers (and, scaled out, "
+        "its LISTEN connection is up); else 503",
+        responses={503: {"description": "Not ready: what is down"}},
+    )
+    async def ready() -> JSONResponse:
+        shop: Shop = app.state.shop
+        replica: Replica | None = app.state.replica
+        checks = {"database": "up" if await shop.database_answers() else "down"}
+        if replica is not None:
+            checks["listen"] = "up" if replica.listening else "down"
+        up = all(value == "up" for value in checks.values())
+        return JSONResponse(
+            {"status": "ready" if up else "not ready", **checks}, 200 if up else 503
+        )
+
+    @app.get("/status", tags=["System"], summary="What the server is doing right now")
+    async def status() -> dict[str, object]:
+        shop: Shop = app.state.shop
+        health = await shop.participants.health()
+        replica: Replica | None = app.state.replica
+        return {
+            "replica": None
+            if replica is None
+            else {
+                "id": replica.id,
+                "listening": replica.listening,
+                "taken_over": replica.taken_over,
+            },
+            "running_sagas": shop.orchestrator.running_count,
+            "subscriptions": app.state.subscriptions.open,
+            "bus_subscribers": app.state.bus.subscriber_count,
+            "connected_sessions": len(runtime.registry().connected_sessions()),
+            "participants": [
+                {**asdict(p), "health": health[p.name]} for p in shop.participants.describe()
+            ],
+        }
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The application for these settings (from the environment by default)."""
     settings = settings or Settings()
@@ -146,7 +227,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             bus.publish(events)
             metrics.observe(events)
 
-        store = open_store(settings.database_url, on_commit=on_commit)
+        store = await open_store(
+            settings.database_url, on_commit=on_commit, lease_seconds=settings.lease_seconds
+        )
         participants, close_participants = _participants(settings, store)
         shop = Shop(
             store, utc_now, settings.latency_scale, bus, settings.step_policy(), participants
@@ -159,7 +242,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.subscriptions = gauge = SubscriptionGauge()
         _measure(metrics, gauge, registry, store)
         metrics.sources.circuits = _circuits(shop)
-        await shop.orchestrator.resume_unfinished()
+        app.state.replica = replica = await _start_replica(settings, store, shop, bus)
         sweeper = asyncio.create_task(
             sweep_idle_sessions(shop, registry, settings.session_ttl_seconds), name="sweeper"
         )
@@ -169,10 +252,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             sweeper.cancel()
             await asyncio.gather(sweeper, return_exceptions=True)
-            await shop.orchestrator.stop()
+            await _stop_sagas(shop, replica)
             await close_participants()
             await store.close()
-            logger.info("👋 Stopped; unfinished sagas resume on the next start")
 
     app = FastAPI(
         title="Saga Demo",
@@ -204,19 +286,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(rest_router)
     app.include_router(GraphQLEndpoint(settings.frontend_dir, settings.allowed_origins))
 
-    @app.get("/status", tags=["System"], summary="What the server is doing right now")
-    async def status() -> dict[str, object]:
-        shop: Shop = app.state.shop
-        health = await shop.participants.health()
-        return {
-            "running_sagas": shop.orchestrator.running_count,
-            "subscriptions": app.state.subscriptions.open,
-            "bus_subscribers": app.state.bus.subscriber_count,
-            "connected_sessions": len(runtime.registry().connected_sessions()),
-            "participants": [
-                {**asdict(p), "health": health[p.name]} for p in shop.participants.describe()
-            ],
-        }
+    _system_routes(app, runtime)
 
     @app.get(
         "/metrics",

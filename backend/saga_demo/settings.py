@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     """Calls in a row without an answer that open a remote participant's circuit."""
     circuit_cooldown_seconds: float = Field(default=2.0, gt=0)
     """How long an open circuit fails calls at once before it lets one through."""
+    lease_seconds: float = Field(default=5.0, gt=0, le=300)
+    """Scaled out: how long a replica's lease on its sagas lasts unless renewed (every third
+    of it); once lapsed, another replica takes them over."""
     service_token: str | None = None
     """Carried by every call to a participant, and required by a participant service."""
 

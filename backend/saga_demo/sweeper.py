@@ -20,8 +20,11 @@ async def sweep_idle_sessions(shop: Shop, registry: SessionRegistry, ttl_seconds
     idle_for = timedelta(seconds=ttl_seconds)
     while True:
         await asyncio.sleep(sweep_interval(ttl_seconds))
+        connected = registry.connected_sessions()
         try:
-            removed = await shop.expire_sessions(idle_for, keep=registry.connected_sessions())
+            # Scaled out, another replica may sweep: these are seen now, so none is idle.
+            await shop.renew_sessions(connected)
+            removed = await shop.expire_sessions(idle_for, keep=connected)
         except Exception:
             logger.exception("💥 Session sweep failed; trying again next interval")
             continue

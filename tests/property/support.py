@@ -16,6 +16,7 @@ from saga_demo.migrations import migrate
 from saga_demo.saga import TERMINAL, EventKind, SagaStatus, StepStatus
 from saga_demo.store import Store, open_store
 from saga_demo.store.records import EventRecord, SagaRow
+from tests.support.postgres import create_database, drop_database
 
 WAIT_SECONDS = 10.0
 """How long a test waits for one saga before it fails instead of hanging."""
@@ -25,17 +26,27 @@ CENTS = Decimal(100)
 EventLine = tuple[str, str | None]
 
 
+BACKENDS = ("sqlite", "postgres")
+"""Each property holds on both stores (PostgreSQL: a database of its own per example)."""
+
+
 @asynccontextmanager
-async def fresh_store(folder: Path) -> AsyncIterator[Store]:
-    """A migrated SQLite store in `folder`, wired like the app's lifespan (bus on commit)."""
-    url = f"sqlite:///{folder / 'saga.db'}"
-    await asyncio.to_thread(migrate, url)
+async def fresh_store(folder: Path, backend: str = "sqlite") -> AsyncIterator[Store]:
+    """A migrated store, SQLite in `folder` or a fresh PostgreSQL database, wired like the
+    app's lifespan (bus on commit)."""
+    if backend == "postgres":
+        url = await asyncio.to_thread(create_database)
+    else:
+        url = f"sqlite:///{folder / 'saga.db'}"
+        await asyncio.to_thread(migrate, url)
     bus = EventBus()
-    store = open_store(url, on_commit=bus.publish)
+    store = await open_store(url, on_commit=bus.publish)
     try:
         yield store
     finally:
         await store.close()
+        if backend == "postgres":
+            await asyncio.to_thread(drop_database, url)
 
 
 def cents(amount: Decimal) -> int:

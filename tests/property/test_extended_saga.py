@@ -30,11 +30,7 @@ from hypothesis import event, example, given, settings
 from hypothesis import strategies as st
 
 from saga_demo.participants import InventoryService, PaymentService, ShippingService
-from saga_demo.participants.sqlite.ledgers import (
-    SqliteInventoryLedger,
-    SqlitePaymentLedger,
-    SqliteShipmentLedger,
-)
+from saga_demo.participants.embedded import inventory_ledger, payment_ledger, shipment_ledger
 from saga_demo.saga import (
     Orchestrator,
     SagaDefinition,
@@ -57,7 +53,7 @@ from saga_demo.store import Store
 from saga_demo.store.records import NewOrder, OperationKey, SagaRow
 from tests.support.shop_api import INITIAL_BALANCES, INITIAL_STOCK
 
-from .support import WAIT_SECONDS, assert_saga_well_formed, cents, fresh_store
+from .support import BACKENDS, WAIT_SECONDS, assert_saga_well_formed, cents, fresh_store
 
 NEW_STEP = "send_confirmation"
 STEPS = (
@@ -191,26 +187,27 @@ def scenarios(draw: st.DrawFn) -> Scenario:
 @example(scenario=Scenario("process_payment", "user_3", "product_2", 50, Decimal("200.01")))
 @example(scenario=Scenario(NEW_STEP, "user_2", "product_2", 1, Decimal("500.00")))
 @example(scenario=Scenario("ship_order", "user_3", "product_3", 25, Decimal("200.00")))
+@pytest.mark.parametrize("backend", BACKENDS)
 @settings(max_examples=60, deadline=None)
 @given(scenario=scenarios())
 def test_the_extended_saga_succeeds_or_undoes_everything_it_did(
-    tmp_path_factory: pytest.TempPathFactory, scenario: Scenario
+    tmp_path_factory: pytest.TempPathFactory, backend: str, scenario: Scenario
 ) -> None:
     event(f"fails at {scenario.failing}")
-    asyncio.run(_scenario(tmp_path_factory.mktemp("extended"), scenario))
+    asyncio.run(_scenario(tmp_path_factory.mktemp("extended"), backend, scenario))
 
 
-async def _scenario(folder: Path, scenario: Scenario) -> None:
-    async with fresh_store(folder) as store:
+async def _scenario(folder: Path, backend: str, scenario: Scenario) -> None:
+    async with fresh_store(folder, backend) as store:
         confirmations = Confirmations(refuse=scenario.failing == NEW_STEP)
         journal = Journal()
         assert store.database is not None
-        inventory = InventoryService(SqliteInventoryLedger(store.database, INITIAL_STOCK), utc_now)
-        payment = PaymentService(SqlitePaymentLedger(store.database, _seed_cents()), utc_now)
+        inventory = InventoryService(inventory_ledger(store.database, INITIAL_STOCK), utc_now)
+        payment = PaymentService(payment_ledger(store.database, _seed_cents()), utc_now)
         steps = OrderSteps(
             inventory,
             payment,
-            ShippingService(SqliteShipmentLedger(store.database), utc_now),
+            ShippingService(shipment_ledger(store.database), utc_now),
             latency_scale=0,
         )
         definition = extended_saga(steps, confirmations, journal)

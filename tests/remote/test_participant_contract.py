@@ -47,7 +47,7 @@ async def participants(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncI
     if request.param == "in-process":
         url = f"sqlite:///{tmp_path}/embedded.db"
         migrate(url)
-        store = open_store(url, on_commit=lambda events: None)
+        store = await open_store(url, on_commit=lambda events: None)
         local = in_process(store, utc_now)
         try:
             yield Three(local.inventory, local.payment, local.shipping)

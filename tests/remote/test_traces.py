@@ -49,7 +49,7 @@ async def test_one_saga_is_one_trace_across_the_orchestrator_and_a_remote_partic
     exporter.clear()
     url = f"sqlite:///{tmp_path}/orchestrator.db"
     migrate(url)
-    store = open_store(url, on_commit=lambda events: None)
+    store = await open_store(url, on_commit=lambda events: None)
     payment_app = participant_app("payment", f"sqlite:///{tmp_path}/payment.db", token=None)
     transport = httpx.ASGITransport(app=payment_app)
     payment = RemotePayment(WIRES["payment"], "http://payment", timeout=5, transport=transport)

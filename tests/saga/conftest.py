@@ -17,7 +17,7 @@ async def harness(tmp_path: Path) -> AsyncIterator[Harness]:
     url = f"sqlite:///{tmp_path}/x.db"
     migrate(url)
     published: list[EventRecord] = []
-    store = open_store(url, on_commit=published.extend)
+    store = await open_store(url, on_commit=published.extend)
     try:
         await store.sessions.create("session-1", now())
         yield Harness(store, "session-1", published)

@@ -30,7 +30,7 @@ def definition(participant: Participant, backoff: float) -> SagaDefinition[Order
 
 
 async def main(path: Path, backoff: float) -> None:
-    store = open_store(f"sqlite:///{path}", on_commit=lambda events: None)
+    store = await open_store(f"sqlite:///{path}", on_commit=lambda events: None)
     await store.sessions.create(SESSION, now())
     participant = Participant(errors={("action", FAILING): StepTransientError("inventory busy")})
     saga_definition = definition(participant, backoff)

@@ -88,7 +88,7 @@ async def test_a_retry_killed_mid_backoff_resumes_at_attempt_two_not_before_its_
     saga_id = await _run_until_waiting(database, tmp_path / "engine.stderr")
 
     published: list[EventRecord] = []
-    store = open_store(url, on_commit=published.extend)
+    store = await open_store(url, on_commit=published.extend)
     try:
         crashed = await store.log.load(saga_id)
         assert crashed is not None

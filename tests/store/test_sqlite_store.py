@@ -13,6 +13,7 @@ from saga_demo.participants.sqlite.ledgers import (
 )
 from saga_demo.store import open_store
 from saga_demo.store.interfaces import Store
+from saga_demo.store.sqlite.database import SqliteDatabase
 
 from .contract import StoreContract
 from .support import Committed, Ledgers
@@ -23,7 +24,7 @@ class TestSqliteStore(StoreContract):
     async def store(self, committed: Committed, tmp_path: Path) -> AsyncIterator[Store]:
         url = f"sqlite:///{tmp_path}/x.db"
         migrate(url)
-        store = open_store(url, on_commit=committed)
+        store = await open_store(url, on_commit=committed)
         try:
             yield store
         finally:
@@ -32,7 +33,7 @@ class TestSqliteStore(StoreContract):
     def open_ledgers(
         self, store: Store, stock: Mapping[str, int], balances: Mapping[str, int]
     ) -> Ledgers:
-        assert store.database is not None
+        assert isinstance(store.database, SqliteDatabase)
         return Ledgers(
             SqliteInventoryLedger(store.database, stock),
             SqlitePaymentLedger(store.database, balances),

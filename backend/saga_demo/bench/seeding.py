@@ -57,7 +57,7 @@ async def _seed(
 ) -> None:
     await asyncio.to_thread(migrate, database_url)
     bus = EventBus()
-    store = open_store(database_url, on_commit=bus.publish)
+    store = await open_store(database_url, on_commit=bus.publish)
     shop = Shop(store, utc_now, 0, bus)
     pending = _sessions(orders, per_session)
 

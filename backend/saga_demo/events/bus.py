@@ -28,6 +28,15 @@ class Subscription:
         self._waiter: asyncio.Future[None] | None = None
         self.overflowed = False
 
+    def behind(self) -> None:
+        """Tell the subscriber it may have missed events: it catches up from the log."""
+        if not self.overflowed:
+            self.overflowed = True
+            self._events.append(None)
+            waiter = self._waiter
+            if waiter is not None and not waiter.done():
+                waiter.set_result(None)
+
     def deliver(self, event: EventRecord) -> None:
         if self.overflowed:
             return
@@ -67,6 +76,17 @@ class EventBus:
         for event in events:
             for subscription in self._subscribers.get(event.session_id, ()):
                 subscription.deliver(event)
+
+    def resync(self) -> None:
+        """Every subscriber catches up from the log (events may have been missed: scaled out,
+        while the LISTEN connection was down)."""
+        for subscriptions in self._subscribers.values():
+            for subscription in subscriptions:
+                subscription.behind()
+
+    def watched(self, session_id: str) -> bool:
+        """Whether anyone here subscribes to the session's events."""
+        return session_id in self._subscribers
 
     @contextmanager
     def subscribe(self, session_id: str) -> Iterator[Subscription]:

@@ -1,21 +1,23 @@
-"""The participants in-process: the embedded mode, where they share the orchestrator's database
-file and its writer, each with its own tables."""
+"""The participants in-process: they share the orchestrator's database (the embedded mode's file
+and writer, or PostgreSQL's pool when a replica runs them itself), each with its own tables."""
 
 import asyncio
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 from ..store import Store
 from ..store.sqlite.database import SqliteDatabase
 from . import inventory, payment, shipping
 from .interface import Participant
-from .inventory import INITIAL_STOCK, Inventory, InventoryService
-from .payment import INITIAL_BALANCES_CENTS, Payment, PaymentService
-from .shipping import Shipment, ShippingService
-from .sqlite.ledgers import SqliteInventoryLedger, SqlitePaymentLedger, SqliteShipmentLedger
+from .inventory import INITIAL_STOCK, Inventory, InventoryLedger, InventoryService
+from .payment import INITIAL_BALANCES_CENTS, Payment, PaymentLedger, PaymentService
+from .shipping import Shipment, ShipmentLedger, ShippingService
+
+if TYPE_CHECKING:  # asyncpg is imported only where PostgreSQL is used
+    from ..store.postgres.database import PostgresDatabase
 
 
 @dataclass(frozen=True)
@@ -95,10 +97,10 @@ class Participants:
 def in_process(
     store: Store, clock: Callable[[], datetime], latency_scale: float = 0.0
 ) -> Participants:
-    """The participants over the store's own database (the embedded mode), their simulated
-    work scaled by `latency_scale`."""
+    """The participants over the store's own database, their simulated work scaled by
+    `latency_scale`."""
     if store.database is None:
-        raise ValueError("in-process participants need the embedded mode's SQLite database")
+        raise ValueError("in-process participants need the store's database")
     return Participants(
         inventory_service(store.database, clock, latency_scale),
         payment_service(store.database, clock, latency_scale),
@@ -107,17 +109,48 @@ def in_process(
 
 
 Clock = Callable[[], datetime]
+Database: TypeAlias = "SqliteDatabase | PostgresDatabase"
 
 
-def inventory_service(db: SqliteDatabase, clock: Clock, scale: float) -> InventoryService:
-    ledger = SqliteInventoryLedger(db, INITIAL_STOCK)
-    return InventoryService(ledger, clock, inventory.WORK_SECONDS * scale)
+def inventory_ledger(db: Database, seed: Mapping[str, int] = INITIAL_STOCK) -> InventoryLedger:
+    """The inventory's ledger on that database (SQLite or PostgreSQL), with that seed."""
+    if isinstance(db, SqliteDatabase):
+        from .sqlite.ledgers import SqliteInventoryLedger
+
+        return SqliteInventoryLedger(db, seed)
+    from .postgres.ledgers import PostgresInventoryLedger
+
+    return PostgresInventoryLedger(db, seed)
 
 
-def payment_service(db: SqliteDatabase, clock: Clock, scale: float) -> PaymentService:
-    ledger = SqlitePaymentLedger(db, INITIAL_BALANCES_CENTS)
-    return PaymentService(ledger, clock, payment.WORK_SECONDS * scale)
+def payment_ledger(db: Database, seed: Mapping[str, int] = INITIAL_BALANCES_CENTS) -> PaymentLedger:
+    """The payment's ledger on that database (SQLite or PostgreSQL), with that seed."""
+    if isinstance(db, SqliteDatabase):
+        from .sqlite.ledgers import SqlitePaymentLedger
+
+        return SqlitePaymentLedger(db, seed)
+    from .postgres.ledgers import PostgresPaymentLedger
+
+    return PostgresPaymentLedger(db, seed)
 
 
-def shipping_service(db: SqliteDatabase, clock: Clock, scale: float) -> ShippingService:
-    return ShippingService(SqliteShipmentLedger(db), clock, shipping.WORK_SECONDS * scale)
+def shipment_ledger(db: Database) -> ShipmentLedger:
+    if isinstance(db, SqliteDatabase):
+        from .sqlite.ledgers import SqliteShipmentLedger
+
+        return SqliteShipmentLedger(db)
+    from .postgres.ledgers import PostgresShipmentLedger
+
+    return PostgresShipmentLedger(db)
+
+
+def inventory_service(db: Database, clock: Clock, scale: float) -> InventoryService:
+    return InventoryService(inventory_ledger(db), clock, inventory.WORK_SECONDS * scale)
+
+
+def payment_service(db: Database, clock: Clock, scale: float) -> PaymentService:
+    return PaymentService(payment_ledger(db), clock, payment.WORK_SECONDS * scale)
+
+
+def shipping_service(db: Database, clock: Clock, scale: float) -> ShippingService:
+    return ShippingService(shipment_ledger(db), clock, shipping.WORK_SECONDS * scale)

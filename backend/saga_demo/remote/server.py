@@ -5,6 +5,7 @@ embedded mode calls in-process, so the two cannot disagree: idempotent by key, r
 remembered, a compensation that comes first voids the key.
 """
 
+import asyncio
 import hmac
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
@@ -19,16 +20,15 @@ from pydantic import BaseModel
 
 from .. import tracing
 from ..participants import Participant, Refused
-from ..participants.embedded import inventory_service, payment_service, shipping_service
+from ..participants.embedded import Database, inventory_service, payment_service, shipping_service
 from ..participants.migrations import HISTORIES
 from ..saga.orchestrator import utc_now
-from ..store import sqlite_file
+from ..store import database_answers, open_database
 from ..store.migrate import migrate
 from ..store.records import OperationKey
-from ..store.sqlite.database import SqliteDatabase
 from .wire import WIRES, Wire
 
-SERVICES: dict[str, Callable[[SqliteDatabase, Callable[[], datetime], float], Any]] = {
+SERVICES: dict[str, Callable[[Database, Callable[[], datetime], float], Any]] = {
     "inventory": inventory_service,
     "payment": payment_service,
     "shipping": shipping_service,
@@ -70,15 +70,12 @@ def participant_app(
     scaled by `latency_scale` (the participant's own work, as in-process)."""
     wire = WIRES[name]
     history = next(h for h in HISTORIES if h.name == name)
-    path = sqlite_file(database_url)
-    if path is None:
-        raise ValueError(f"a participant service runs on SQLite here, not {database_url}")
     held: dict[str, Any] = {}
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        migrate(database_url, (history,))
-        db = SqliteDatabase(path, on_commit=lambda events: None)
+        await asyncio.to_thread(migrate, database_url, (history,))
+        db = await open_database(database_url)
         held["db"] = db
         held["service"] = SERVICES[name](db, utc_now, latency_scale)
         try:
@@ -101,8 +98,8 @@ def participant_app(
 
     @app.get("/health", tags=["System"], summary="200 while the database answers")
     async def health() -> dict[str, str]:
-        db: SqliteDatabase = held["db"]
-        await db.read(lambda conn: conn.execute("SELECT 1").fetchone())
+        if not await database_answers(held["db"]):
+            raise HTTPException(503, "the database does not answer")
         return {"status": "ok", "participant": name}
 
     return app

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from .. import tracing
 from ..status import EventKind, SagaStatus, StepStatus
+from ..store.errors import NotOwner
 from ..store.interfaces import SagaLog
 from ..store.records import NewSaga, SagaRow, StepRow, Transition
 from . import transitions as to
@@ -124,6 +125,18 @@ class Orchestrator:
             logger.info("🔁 Resuming %d unfinished saga(s)", len(saga_ids))
         return len(saga_ids)
 
+    def take_over(self, saga_ids: Iterable[str]) -> None:
+        """Run sagas this replica has just claimed (scaled out: their owner's lease lapsed)."""
+        for saga_id in saga_ids:
+            self._launch(saga_id, recovering=True)
+
+    def cancel_requested(self, saga_id: str) -> None:
+        """Another replica recorded a cancel of this saga: if it runs here, wake it from a
+        backoff, so it honours the cancel at once."""
+        running = self._cancels.get(saga_id)
+        if running is not None:
+            running.set()
+
     async def wait(self, saga_id: str, timeout: float) -> SagaRow | None:
         """Wait until the saga's task here ends, or the timeout passes (the saga runs on); the
         saga as it ended, if it ended here meanwhile (else None: load it)."""
@@ -222,6 +235,16 @@ class Orchestrator:
             return await execution.run()
         except asyncio.CancelledError:
             raise
+        except NotOwner:
+            # Fenced: this replica's lease lapsed (a pause, a stall) and another claimed the
+            # saga; it writes nothing more to it. A call it had in flight is harmless: the
+            # participants apply each key once.
+            logger.warning(
+                "🔀 Saga %s is run by another replica now; this one stops it here",
+                saga_id,
+                extra={"saga_id": saga_id},
+            )
+            return None
         except Exception:
             # The log still holds the saga unfinished; the next start resumes it.
             logger.exception("💥 Saga %s stopped unexpectedly", saga_id, extra={"saga_id": saga_id})

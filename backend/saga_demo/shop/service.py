@@ -21,7 +21,7 @@ from ..participants import (
 )
 from ..saga import CancelAnswer, Orchestrator, SagaDefinition, StepPolicy
 from ..saga.ids import time_ordered_id
-from ..store import Store
+from ..store import Store, database_answers
 from ..store.errors import SagaNotFound
 from ..store.records import EventRecord, NewOrder, SagaRow
 from .errors import CancelRefused, NothingToRetry
@@ -80,6 +80,15 @@ class Shop:
         session_id = secrets.token_urlsafe(32)
         await self._store.sessions.create(session_id, self._clock())
         return session_id
+
+    async def database_answers(self) -> bool:
+        """Whether the store's database answers a query now (for /ready)."""
+        return self._store.database is None or await database_answers(self._store.database)
+
+    async def renew_sessions(self, session_ids: Collection[str]) -> None:
+        """Mark sessions as used now (those with a socket open here: never swept, whichever
+        replica sweeps)."""
+        await self._store.sessions.touch_all(session_ids, self._clock())
 
     async def touch_session(self, session_id: str) -> bool:
         """Mark the session as used now; False if it does not exist (any more)."""

@@ -27,3 +27,8 @@ class CancelRequested(StoreError):
 
 class IdempotencyConflict(StoreError):
     """The idempotency key was used before, for a different request."""
+
+
+class NotOwner(StoreError):
+    """Scaled out: this replica no longer owns the saga (its lease lapsed and another replica
+    claimed it), so it may not write to it again."""

@@ -19,6 +19,8 @@ from .records import (
 )
 
 if TYPE_CHECKING:
+    from .postgres.database import PostgresDatabase
+    from .postgres.leases import PostgresLeases
     from .sqlite.database import SqliteDatabase
 
 CommitListener = Callable[[Sequence[EventRecord]], None]
@@ -119,6 +121,10 @@ class Sessions(Protocol):
         """Mark the session as seen now; False if it does not exist."""
         ...
 
+    async def touch_all(self, session_ids: Collection[str], at: datetime) -> None:
+        """Mark every one of these sessions as seen now (those with a socket open here)."""
+        ...
+
     async def reset(self, session_id: str) -> None:
         """Forget the session's orders, sagas and events (its participants' data is theirs to
         forget); SessionBusy while a saga of it runs, SessionNotFound for no such session."""
@@ -174,9 +180,12 @@ class Store:
     close: Callable[[], Awaitable[None]]
     committed_transactions: Callable[[], int]
     """How many write transactions this store has committed (for benchmarks)."""
-    database: "SqliteDatabase | None" = None
-    """The embedded mode's one SQLite database, which the in-process participants share (their
-    own tables, the same file and writer); None on another backend."""
+    database: "SqliteDatabase | PostgresDatabase | None" = None
+    """The database, which in-process participants share (their own tables, the same file and
+    writer on SQLite, the same pool on PostgreSQL)."""
     stats: WriterStats = field(default_factory=WriterStats)
     queue_depth: Callable[[], int] = lambda: 0
-    """Writes waiting for the database (SQLite's writer queue)."""
+    """Writes waiting for the database (SQLite's writer queue; PostgreSQL's connections busy)."""
+    leases: "PostgresLeases | None" = None
+    """Scaled out: this replica's lease over the sagas it owns; None in the embedded mode (one
+    process owns every saga)."""

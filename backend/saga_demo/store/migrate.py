@@ -14,6 +14,7 @@ the newest schema instead (`sqlite_head.sql` for the embedded mode: what the mig
 dumped by `head_schema.py` through `make schema`; a test holds the two equal).
 """
 
+import asyncio
 import contextlib
 import sqlite3
 from collections.abc import Sequence
@@ -27,6 +28,11 @@ if TYPE_CHECKING:
 MIGRATIONS = Path(__file__).parent / "migrations"
 HEAD_SCHEMA = MIGRATIONS / "sqlite_head.sql"
 SQLITE_PREFIX = "sqlite:///"
+POSTGRES_PREFIXES = ("postgresql://", "postgres://")
+
+
+def is_postgres(database_url: str) -> bool:
+    return database_url.startswith(POSTGRES_PREFIXES)
 
 
 @dataclass(frozen=True)
@@ -49,25 +55,30 @@ class History:
         config.set_main_option("path_separator", "os")
         if self.version_locations is not None:
             config.set_main_option("version_locations", str(self.version_locations))
-        config.set_main_option("sqlalchemy.url", sync_url(database_url))
+        # ConfigParser reads % as interpolation: a password may hold one.
+        config.set_main_option("sqlalchemy.url", alembic_url(database_url).replace("%", "%%"))
         config.set_main_option("history", self.name)
         return config
 
 
-ORCHESTRATOR = History("orchestrator", MIGRATIONS, "alembic_version", "0003")
+ORCHESTRATOR = History("orchestrator", MIGRATIONS, "alembic_version", "0004")
 """The orchestrator's tables: sessions, orders, the saga log."""
 
 
-def sync_url(database_url: str) -> str:
-    """The SQLAlchemy URL for a synchronous driver, which is what Alembic runs on."""
+def alembic_url(database_url: str) -> str:
+    """The SQLAlchemy URL Alembic runs on: SQLite's own driver, or asyncpg for PostgreSQL."""
     if database_url.startswith(SQLITE_PREFIX):
         return database_url
+    if is_postgres(database_url):
+        return "postgresql+asyncpg://" + database_url.split("://", 1)[1]
     raise ValueError(f"unsupported database URL: {database_url}")
 
 
 def current_revision(database_url: str, history: History = ORCHESTRATOR) -> str | None:
     """The revision of that history the database is at; None when it has none yet (or the
     database does not exist)."""
+    if is_postgres(database_url):
+        return asyncio.run(_postgres_revisions(database_url, [history]))[0]
     path = Path(database_url.removeprefix(SQLITE_PREFIX))
     if not database_url.startswith(SQLITE_PREFIX) or not path.exists():
         return None
@@ -84,6 +95,13 @@ def migrate(
 ) -> None:
     """Bring the database up to every history's newest revision, in the order given; a new
     SQLite file is made from `head_schema` instead, when there is one."""
+    if is_postgres(database_url):
+        # Two replicas may start at once: each migration holds an advisory lock (alembic_env).
+        revisions = asyncio.run(_postgres_revisions(database_url, histories))
+        for history, revision in zip(histories, revisions, strict=True):
+            if revision != history.head:
+                upgrade(database_url, history)
+        return
     if database_url.startswith(SQLITE_PREFIX):
         path = Path(database_url.removeprefix(SQLITE_PREFIX))
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -99,6 +117,23 @@ def upgrade(database_url: str, history: History) -> None:
     from alembic import command
 
     command.upgrade(history.config(database_url), "head")
+
+
+async def _postgres_revisions(database_url: str, histories: Sequence[History]) -> list[str | None]:
+    """Each history's revision in a PostgreSQL database, in one connection (and no Alembic)."""
+    import asyncpg
+
+    conn = await asyncpg.connect(database_url)
+    try:
+        revisions: list[str | None] = []
+        for history in histories:
+            table = history.version_table
+            exists = await conn.fetchval("SELECT to_regclass($1) IS NOT NULL", table)
+            revision = await conn.fetchval(f"SELECT version_num FROM {table}") if exists else None
+            revisions.append(revision)
+        return revisions
+    finally:
+        await conn.close()
 
 
 def _created_at_head(path: Path, head_schema: Path) -> bool:

@@ -8,6 +8,7 @@ instead of 0.3 µs (CPython 3.11, measured here), and a saga makes about seventy
 keys (`OperationKey`) and answers stay frozen, and hashable.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -156,3 +157,57 @@ class Answer:
     applied: bool
     reason: str | None = None
     repeated: bool = False
+
+
+def numbered_events(
+    transitions: Sequence[Transition],
+    *,
+    session_id: str,
+    saga_id: str,
+    correlation_id: str,
+    first_event_id: int,
+    first_sequence: int,
+) -> list[EventRecord]:
+    """The events an append records for its transitions, numbered from the given ids (every
+    adapter numbers them the same way, from the session's and the saga's counters)."""
+    return [
+        EventRecord(
+            session_id=session_id,
+            event_id=first_event_id + i,
+            saga_id=saga_id,
+            correlation_id=correlation_id,
+            sequence=first_sequence + i,
+            kind=t.kind,
+            step=t.step.name if t.step else None,
+            attempt=t.attempt,
+            step_status=t.step.status if t.step else None,
+            saga_status=t.saga_status,
+            error_message=t.error_message,
+            at=t.at,
+        )
+        for i, t in enumerate(transitions)
+    ]
+
+
+def created_saga(saga: NewSaga, transitions: Sequence[Transition], last_sequence: int) -> SagaRow:
+    """A new saga as the log holds it once its first transitions are recorded."""
+    steps = list(saga.steps)
+    for transition in transitions:
+        if transition.step is not None:
+            steps[transition.step.position] = transition.step
+    last = transitions[-1]
+    return SagaRow(
+        id=saga.id,
+        session_id=saga.session_id,
+        definition=saga.definition,
+        correlation_id=saga.correlation_id,
+        payload=saga.payload,
+        status=last.saga_status,
+        last_sequence=last_sequence,
+        cancel_requested=False,
+        created_at=saga.created_at,
+        updated_at=last.at,
+        finished_at=last.at if any(t.finishes_saga for t in transitions) else None,
+        steps=tuple(steps),
+        trace_context=saga.trace_context,
+    )

@@ -76,7 +76,11 @@ sagas = Table(
     Column("finished_at", TIMESTAMP, nullable=True),
     # The saga's W3C traceparent when traced (55 characters in version 00).
     Column("trace_context", String(128), nullable=True),
+    # Scaled out: the replica that runs the saga (`replicas.id`), None when none does (a new
+    # database's, or one released); the embedded mode leaves it None.
+    Column("owner", ID, nullable=True),
     Index("ix_sagas_session_id_status", "session_id", "status"),
+    Index("ix_sagas_owner", "owner"),
     Index("ix_sagas_unfinished", "finished_at", "created_at"),
 )
 
@@ -114,3 +118,15 @@ saga_events = Table(
     Column("at", TIMESTAMP, nullable=False),
     UniqueConstraint("saga_id", "sequence", name="uq_saga_events_saga_sequence"),
 )
+
+replicas = Table(
+    "replicas",
+    metadata,
+    Column("id", ID, primary_key=True),
+    Column("host", Text, nullable=False),
+    Column("started_at", TIMESTAMP, nullable=False),
+    # The replica's lease on every saga it owns: renewed while it lives; once past, any other
+    # replica may claim them.
+    Column("lease_expires_at", TIMESTAMP, nullable=False),
+)
+"""Scaled out: the orchestrator replicas alive (or lately so), each with its lease."""

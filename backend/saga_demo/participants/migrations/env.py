@@ -3,28 +3,10 @@ version table (`<name>_alembic_version`), so that its history is its own, whethe
 orchestrator's database (the embedded mode) or has one of its own."""
 
 from alembic import context
-from sqlalchemy import engine_from_config, pool
 
 from saga_demo.participants.tables import METADATA
+from saga_demo.store.alembic_env import run_migrations
 
-config = context.config
-participant = config.get_main_option("history")
+participant = context.config.get_main_option("history")
 assert participant in METADATA, participant
-connectable = config.attributes.get("connection")
-
-if connectable is None:
-    connectable = engine_from_config(
-        config.get_section(config.config_ini_section, {}),
-        prefix="sqlalchemy.",
-        poolclass=pool.NullPool,
-    ).connect()
-
-with connectable as connection:
-    context.configure(
-        connection=connection,
-        target_metadata=METADATA[participant],
-        version_table=f"{participant}_alembic_version",
-        render_as_batch=connection.dialect.name == "sqlite",
-    )
-    with context.begin_transaction():
-        context.run_migrations()
+run_migrations(METADATA[participant], f"{participant}_alembic_version")

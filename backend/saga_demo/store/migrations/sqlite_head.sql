@@ -23,7 +23,7 @@ CREATE TABLE sagas (
 	cancel_requested BOOLEAN DEFAULT '0' NOT NULL, 
 	created_at DATETIME NOT NULL, 
 	updated_at DATETIME NOT NULL, 
-	finished_at DATETIME, trace_context VARCHAR(128), 
+	finished_at DATETIME, trace_context VARCHAR(128), owner VARCHAR(64), 
 	CONSTRAINT pk_sagas PRIMARY KEY (id), 
 	CONSTRAINT fk_sagas_session_id_sessions FOREIGN KEY(session_id) REFERENCES sessions (id) ON DELETE CASCADE
 );
@@ -78,10 +78,20 @@ CREATE TABLE "orders" (
 	idempotency_key VARCHAR(200), 
 	request_fingerprint VARCHAR(64), 
 	CONSTRAINT pk_orders PRIMARY KEY (id), 
+	CONSTRAINT fk_orders_session_id_sessions FOREIGN KEY(session_id) REFERENCES sessions (id) ON DELETE CASCADE, 
 	CONSTRAINT uq_orders_saga_id UNIQUE (saga_id), 
 	CONSTRAINT uq_orders_session_number UNIQUE (session_id, number), 
-	CONSTRAINT fk_orders_session_id_sessions FOREIGN KEY(session_id) REFERENCES sessions (id) ON DELETE CASCADE, 
 	CONSTRAINT uq_orders_session_idempotency_key UNIQUE (session_id, idempotency_key)
+);
+
+CREATE INDEX ix_sagas_owner ON sagas (owner);
+
+CREATE TABLE replicas (
+	id VARCHAR(64) NOT NULL, 
+	host TEXT NOT NULL, 
+	started_at DATETIME NOT NULL, 
+	lease_expires_at DATETIME NOT NULL, 
+	CONSTRAINT pk_replicas PRIMARY KEY (id)
 );
 
 CREATE TABLE inventory_alembic_version (
@@ -156,7 +166,7 @@ CREATE TABLE shipping_shipments (
 
 CREATE INDEX ix_shipping_shipments_session_id ON shipping_shipments (session_id);
 
-INSERT INTO alembic_version (version_num) VALUES ('0003');
+INSERT INTO alembic_version (version_num) VALUES ('0004');
 
 INSERT INTO inventory_alembic_version (version_num) VALUES ('0001');
 

@@ -4,7 +4,7 @@ import sqlite3
 from collections.abc import Callable, Sequence
 
 from ..errors import CancelRequested, SagaNotFound
-from ..records import EventRecord, NewSaga, SagaRow, Transition
+from ..records import EventRecord, NewSaga, SagaRow, Transition, created_saga, numbered_events
 from .database import SqliteDatabase, WriteTx
 from .rows import (
     EVENT_COLUMNS,
@@ -47,26 +47,7 @@ def create_saga(tx: WriteTx, saga: NewSaga, transitions: Sequence[Transition]) -
     """Record a saga with its first transitions; the saga as the log then holds it."""
     insert_saga(tx, saga)
     records = append_transitions(tx, saga.id, transitions)
-    steps = list(saga.steps)
-    for transition in transitions:
-        if transition.step is not None:
-            steps[transition.step.position] = transition.step
-    last = transitions[-1]
-    return SagaRow(
-        id=saga.id,
-        session_id=saga.session_id,
-        definition=saga.definition,
-        correlation_id=saga.correlation_id,
-        payload=saga.payload,
-        status=last.saga_status,
-        last_sequence=records[-1].sequence,
-        cancel_requested=False,
-        created_at=saga.created_at,
-        updated_at=last.at,
-        finished_at=last.at if any(t.finishes_saga for t in transitions) else None,
-        steps=tuple(steps),
-        trace_context=saga.trace_context,
-    )
+    return created_saga(saga, transitions, records[-1].sequence)
 
 
 def append_transitions(
@@ -109,23 +90,14 @@ def append_transitions(
     ).fetchone()
     first_sequence = last_sequence - len(transitions) + 1
     first_event_id = last_event_id - len(transitions) + 1
-    records = [
-        EventRecord(
-            session_id=session_id,
-            event_id=first_event_id + i,
-            saga_id=saga_id,
-            correlation_id=correlation_id,
-            sequence=first_sequence + i,
-            kind=t.kind,
-            step=t.step.name if t.step else None,
-            attempt=t.attempt,
-            step_status=t.step.status if t.step else None,
-            saga_status=t.saga_status,
-            error_message=t.error_message,
-            at=t.at,
-        )
-        for i, t in enumerate(transitions)
-    ]
+    records = numbered_events(
+        transitions,
+        session_id=session_id,
+        saga_id=saga_id,
+        correlation_id=correlation_id,
+        first_event_id=first_event_id,
+        first_sequence=first_sequence,
+    )
     tx.conn.executemany(
         f"INSERT INTO saga_events ({EVENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         [

@@ -74,6 +74,16 @@ class SqliteSessions:
             )
         )
 
+    async def touch_all(self, session_ids: Collection[str], at: datetime) -> None:
+        if not session_ids:
+            return
+        await self._db.write(
+            lambda tx: tx.conn.executemany(
+                "UPDATE sessions SET last_seen_at = ? WHERE id = ?",
+                [(timestamp(at), session_id) for session_id in session_ids],
+            )
+        )
+
     async def reset(self, session_id: str) -> None:
         await self._db.write(lambda tx: _reset(tx, session_id))
 
