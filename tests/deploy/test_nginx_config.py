@@ -21,10 +21,10 @@ from websockets.typing import Subprotocol
 
 from tests.support.nginx import DEPLOY, NGINX, NginxProcess, nginx_available
 from tests.support.postgres import required
-from tests.support.replicas import postgres_database, replica
+from tests.support.replicas import postgres_database
+from tests.support.replicas import replica as replica_on
 from tests.support.server import ServerProcess, free_port
 from tests.support.shop_api import order_body
-
 
 STREAM_TIMEOUT = 20.0  # seconds for a WebSocket to deliver what is expected
 GRAPHQL_TRANSPORT_WS = Subprotocol("graphql-transport-ws")
@@ -50,7 +50,7 @@ def replicas(tmp_path_factory: pytest.TempPathFactory) -> Iterator[list[ServerPr
     with postgres_database() as url:
         try:
             for name in ("app1", "app2"):
-                server = replica(folder, name, url)
+                server = replica_on(folder, name, url)
                 server.start()
                 started.append(server)
             yield started

@@ -5,6 +5,7 @@ from collections.abc import Iterator
 
 import pytest
 
+from tests.support.postgres import drop_database, empty_database
 from tests.support.server import ServerProcess
 
 TOKEN = "a-service-token-for-tests"
@@ -12,16 +13,21 @@ NAMES = ("inventory", "payment", "shipping")
 
 
 def start_participants(
-    folder: pytest.TempPathFactory, prefix: str, **settings: dict[str, str]
+    folder: pytest.TempPathFactory,
+    prefix: str,
+    databases: dict[str, str] | None = None,
+    **settings: dict[str, str],
 ) -> dict[str, ServerProcess]:
-    """The three services; `settings` adds environment variables to some (by name)."""
+    """The three services, each on a SQLite file of its own, or on the database `databases`
+    names for it; `settings` adds environment variables to some (by name)."""
     services = {}
     for name in NAMES:
         directory = folder.mktemp(f"{prefix}-{name}")
+        database = {} if databases is None else {"SAGA_DATABASE_URL": databases[name]}
         service = ServerProcess(
             directory / f"{name}.db",
             directory / f"{name}.log",
-            env={"SAGA_SERVICE_TOKEN": TOKEN, **settings.get(name, {})},
+            env={"SAGA_SERVICE_TOKEN": TOKEN, **database, **settings.get(name, {})},
             command=("participant", name),
         )
         service.start()
@@ -61,6 +67,25 @@ def participant_services(
     finally:
         for service in services.values():
             service.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_participant_services(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[dict[str, ServerProcess]]:
+    """The three services, each on a PostgreSQL database of its own, empty until the service
+    migrates it at start (as in docker-compose.yml)."""
+    databases = {name: empty_database() for name in NAMES}
+    try:
+        services = start_participants(tmp_path_factory, "remote-pg", databases)
+        try:
+            yield services
+        finally:
+            for service in services.values():
+                service.stop()
+    finally:
+        for url in databases.values():
+            drop_database(url)
 
 
 @pytest.fixture(scope="session")

@@ -3,6 +3,7 @@ service: idempotent by key, the same answer on every repeat, a compensation that
 voids the key (and the late action is refused), a session seeded on first use and forgotten
 when told. Plus what only the wire has: the service token, and a service that is not there."""
 
+import asyncio
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
@@ -32,6 +33,7 @@ from saga_demo.saga.orchestrator import utc_now
 from saga_demo.store import open_store
 from saga_demo.store.records import OperationKey
 from tests.remote.conftest import TOKEN
+from tests.support.postgres import create_database, drop_database
 from tests.support.server import ServerProcess, free_port
 
 
@@ -42,19 +44,33 @@ class Three:
     shipping: Participant[Shipment]
 
 
-@pytest.fixture(params=["in-process", "http"])
+@pytest.fixture(params=["in-process", "http", "in-process-postgres", "http-postgres"])
 async def participants(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Three]:
-    if request.param == "in-process":
-        url = f"sqlite:///{tmp_path}/embedded.db"
-        migrate(url)
+    """Each participant in-process or as its service, over SQLite or PostgreSQL."""
+    if request.param.startswith("in-process"):
+        postgres = request.param.endswith("postgres")
+        url = (
+            await asyncio.to_thread(create_database)
+            if postgres
+            else f"sqlite:///{tmp_path}/embedded.db"
+        )
+        if not postgres:
+            migrate(url)
         store = await open_store(url, on_commit=lambda events: None)
         local = in_process(store, utc_now)
         try:
             yield Three(local.inventory, local.payment, local.shipping)
         finally:
             await store.close()
+            if postgres:
+                await asyncio.to_thread(drop_database, url)
         return
-    services: dict[str, ServerProcess] = request.getfixturevalue("participant_services")
+    fixture = (
+        "postgres_participant_services"
+        if request.param == "http-postgres"
+        else "participant_services"
+    )
+    services: dict[str, ServerProcess] = request.getfixturevalue(fixture)
     remote = [
         RemoteInventory(WIRES["inventory"], services["inventory"].url, timeout=5, token=TOKEN),
         RemotePayment(WIRES["payment"], services["payment"].url, timeout=5, token=TOKEN),

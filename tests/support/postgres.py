@@ -1,4 +1,4 @@
-"""Whether a PostgreSQL server answers, for the tests that need one (issue 13 brings them).
+"""Whether a PostgreSQL server answers, for the tests that need one, and their databases.
 
 Without one they skip, unless REQUIRE_POSTGRES=1 (as in CI): then the whole run fails at
 start, so a CI machine without PostgreSQL never passes by skipping them silently."""
@@ -6,6 +6,7 @@ start, so a CI machine without PostgreSQL never passes by skipping them silently
 import os
 import socket
 import struct
+from collections.abc import Callable
 
 ADDRESS = (os.environ.get("SAGA_TEST_POSTGRES_HOST", "127.0.0.1"), 5432)
 _SSL_REQUEST = struct.pack("!ii", 8, 80877103)
@@ -54,7 +55,16 @@ def _admin(*statements: str) -> None:
         finally:
             await conn.close()
 
-    asyncio.run(run())
+    _off_the_loop(lambda: asyncio.run(run()))
+
+
+def _off_the_loop(work: Callable[[], object]) -> None:
+    """Run `work` (which may start an event loop of its own) on a thread of its own, so that
+    it works as well from a test's running loop as from plain code."""
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as thread:
+        thread.submit(work).result()
 
 
 def url_of(name: str) -> str:
@@ -72,7 +82,7 @@ def _template(kind: str) -> str:
         name = f"saga_test_template_{kind}_{os.getpid()}"
         _admin(f"DROP DATABASE IF EXISTS {name}", f"CREATE DATABASE {name}")
         histories = EMBEDDED if kind == "embedded" else [h for h in EMBEDDED if h.name == kind]
-        migrate(url_of(name), histories)
+        _off_the_loop(lambda: migrate(url_of(name), histories))
         _templates[kind] = name
     return name
 
@@ -85,6 +95,17 @@ def create_database(kind: str = "embedded") -> str:
     needs_postgres()
     name = f"saga_test_{uuid.uuid4().hex[:12]}"
     _admin(f"CREATE DATABASE {name} TEMPLATE {_template(kind)}")
+    return url_of(name)
+
+
+def empty_database() -> str:
+    """A fresh database with nothing in it, not even migrated (what a new service meets); its
+    URL. `drop_database` it afterwards."""
+    import uuid
+
+    needs_postgres()
+    name = f"saga_test_{uuid.uuid4().hex[:12]}"
+    _admin(f"CREATE DATABASE {name}")
     return url_of(name)
 
 

@@ -1,4 +1,5 @@
-"""`saga-demo bench`: the benchmark suite (rest, graphql, floor, fanout, history, startup).
+"""`saga-demo bench`: the benchmark suite (rest, graphql, floor, fanout, history, startup, and
+on PostgreSQL replicas).
 
 Imported on every CLI start, so it stays light: the suite and its packages (httpx, rich,
 matplotlib, websockets: the `bench` extra) are imported only when the bench runs.

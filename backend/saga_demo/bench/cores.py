@@ -2,6 +2,9 @@
 
 The bench pins its own process (the Python clients, and wrk, which inherits it) with
 `sched_setaffinity`, and starts its server under `taskset`, so neither takes the other's CPU.
+Several replicas share the server's cores; where that leaves fewer than one core each (two
+replicas on two cores), nothing is pinned and the replicas, the client and PostgreSQL (never
+pinned) all share every core: the note says so.
 """
 
 import os
@@ -34,14 +37,24 @@ class Pinning:
         )
 
 
-def plan(cores: Sequence[int], *, own_server: bool, wanted: bool, taskset: bool) -> Pinning:
-    """The last core for the client, the others for the server; nothing pinned with one
-    core, when not wanted, or when the server is not ours (then only the client is pinned)."""
+def plan(
+    cores: Sequence[int], *, own_server: bool, wanted: bool, taskset: bool, replicas: int = 1
+) -> Pinning:
+    """The last core for the client, the others for the server (its replicas share them);
+    nothing pinned with one core, with fewer cores than replicas and client, when not wanted,
+    or when the server is not ours (then only the client is pinned)."""
     ordered = tuple(sorted(cores))
     if not wanted:
         return Pinning(None, None, "--no-pin")
     if len(ordered) < 2:
         return Pinning(None, None, "one core")
+    if own_server and replicas >= len(ordered):
+        return Pinning(
+            None,
+            None,
+            f"{replicas} replicas on {len(ordered)} cores: the replicas, the client and "
+            "PostgreSQL compete for every core",
+        )
     client = ordered[-1:]
     if not own_server:
         return Pinning(None, client, "the server is not the bench's own")
@@ -55,12 +68,13 @@ def available_cores() -> tuple[int, ...]:
     return tuple(sorted(os.sched_getaffinity(0)))
 
 
-def plan_here(*, own_server: bool, wanted: bool) -> Pinning:
+def plan_here(*, own_server: bool, wanted: bool, replicas: int = 1) -> Pinning:
     return plan(
         available_cores(),
         own_server=own_server,
         wanted=wanted,
         taskset=shutil.which("taskset") is not None,
+        replicas=replicas,
     )
 
 

@@ -3,7 +3,8 @@
 A subscriber records each message raw with its arrival time (wall clock) and parses nothing
 while the load runs; this module reads them afterwards. A saga's events must be sequences
 1..n ending with its terminal event, every saga the session placed must be there, and the
-session's event ids must increase (no duplicates, no reordering). The delay of an event is
+session's event ids must be consecutive (the store numbers them per session: no gap, no
+duplicate, no reordering). The delay of an event is
 its arrival time minus its `at` (the server's clock just before the commit; the same clock
 when both run here).
 """
@@ -48,7 +49,7 @@ def check_delivery(arrivals: Sequence[tuple[float, str]], expected: Collection[s
             continue
         event = payload["data"]["sessionEvents"]
         event_id = int(event["id"])
-        if last_id is not None and event_id <= last_id:
+        if last_id is not None and event_id != last_id + 1:
             result.problems.append(f"event id {event_id} after {last_id}")
         last_id = event_id
         sequences.setdefault(event["sagaId"], []).append(event["sequence"])

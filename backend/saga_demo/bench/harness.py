@@ -1,15 +1,18 @@
 """What every scenario runs in: the options, the servers under test, the HTTP load client,
 the progress bar, and the notes the report's footer shows."""
 
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+import asyncio
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping, Sequence
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .cores import Pinning
 from .http_load import python_load
 from .measure import Measured
 from .options import Options
+from .postgres import Database, postgres_database
 from .progress import Progress
 from .rows import Load, Row, Window
 from .server import OwnServer, sqlite_url
@@ -37,6 +40,8 @@ class Harness:
     notes: list[str] = field(default_factory=list)
     metrics_note: str = "not read"
     main_startup_seconds: float | None = None
+    postgres: dict[str, Any] = field(default_factory=dict)
+    """For the JSON's run record: the PostgreSQL server and the databases made afresh."""
     _main: Served | None = None
     _stack: AsyncExitStack = field(default_factory=AsyncExitStack)
 
@@ -52,36 +57,82 @@ class Harness:
             self.notes.append(text)
 
     async def main(self) -> Served:
-        """The servers under test: the --url replicas, or the bench's own server, started
-        once for the run over --database-url or a fresh SQLite file."""
+        """The servers under test: the --url replicas, or the bench's own servers (--replicas
+        of them), started once for the run over --database-url or a fresh SQLite file."""
         if self._main is None:
             if self.options.urls:
-                target = await self._stack.enter_async_context(
-                    self._target(self.options.urls, None)
-                )
+                target = await self._stack.enter_async_context(self._target(self.options.urls, ()))
                 self._main = Served(target, None)
             else:
                 url = self.options.database_url or sqlite_url(self.workdir / "main.db")
-                self._main = await self._stack.enter_async_context(self.dedicated("main", url))
+                served = self.dedicated("main", url, self.options.replicas)
+                self._main = await self._stack.enter_async_context(served)
                 self.main_startup_seconds = self._main.startup_seconds
         return self._main
 
     @asynccontextmanager
-    async def dedicated(self, name: str, database_url: str | None = None) -> AsyncIterator[Served]:
-        """A server of the bench's own for one scenario, over `database_url` (else a fresh
-        SQLite file), stopped when the block ends."""
+    async def dedicated(
+        self, name: str, database_url: str | None = None, replicas: int = 1
+    ) -> AsyncIterator[Served]:
+        """Servers of the bench's own for one scenario, over `database_url` (else a fresh
+        SQLite file), stopped when the block ends; the start-up is the first one's."""
         url = database_url or sqlite_url(self.workdir / f"{name}.db")
-        server = OwnServer(url, self.workdir / f"{name}.log", self.pinning)
-        try:
-            startup = await server.start()
-            async with self._target([server.url], server) as target:
-                yield Served(target, startup)
-        finally:
-            await server.stop()
+        async with (
+            self.own_servers(name, url, replicas) as servers,
+            self._target([s.url for s in servers], servers) as target,
+        ):
+            yield Served(target, servers[0].startup_seconds)
 
     @asynccontextmanager
-    async def _target(self, urls: Sequence[str], server: OwnServer | None) -> AsyncIterator[Target]:
-        target = Target(urls, server)
+    async def own_servers(
+        self,
+        name: str,
+        database_url: str,
+        count: int = 1,
+        settings: Mapping[str, str] | None = None,
+    ) -> AsyncIterator[list[OwnServer]]:
+        """`count` servers over one database, with `settings` over SERVER_SETTINGS, started one
+        after the other and stopped (SIGTERM) when the block ends. A PostgreSQL database is
+        dropped and created afresh first, and the first replica migrates it."""
+        database = postgres_database(database_url)
+        if database is not None:
+            await self._fresh(database)
+        logs = [f"{name}.log"] if count == 1 else [f"{name}-{i + 1}.log" for i in range(count)]
+        servers = [
+            OwnServer(database_url, self.workdir / log, self.pinning, settings) for log in logs
+        ]
+        try:
+            for server in servers:
+                await server.start()
+            yield servers
+        finally:
+            await asyncio.gather(*(server.stop() for server in servers))
+
+    async def _fresh(self, database: Database) -> None:
+        version = await database.create_fresh()
+        self.postgres = {
+            "server_version": version,
+            "databases": sorted({*self.postgres.get("databases", ()), database.name}),
+            "cpu_from_proc": database.local,
+        }
+        self.note(
+            f"PostgreSQL {version}: {', '.join(self.postgres['databases'])} dropped and created "
+            "afresh; PostgreSQL is not pinned, it shares the cores with the servers and the "
+            "client"
+            + (
+                "; its CPU: the backends of the bench's database plus the server's WAL writer, "
+                "checkpointer and background writer (from /proc)."
+                if database.local
+                else " (not on this machine: its CPU is not measured)."
+            )
+        )
+
+    @asynccontextmanager
+    async def _target(
+        self, urls: Sequence[str], servers: Sequence[OwnServer]
+    ) -> AsyncIterator[Target]:
+        database = postgres_database(servers[0].database_url) if servers else None
+        target = Target(urls, servers, database)
         try:
             yield target
         finally:

@@ -23,6 +23,9 @@ class Snapshot:
     sagas_finished: float | None = None
     cpu_seconds: float | None = None
     rss_bytes: float | None = None
+    database_cpu_seconds: float | None = None
+    """PostgreSQL's CPU for the bench's database (`postgres.Database.cpu_seconds`), not in
+    /metrics: the bench reads it from /proc where the database server runs here."""
 
 
 def parse_metrics(text: str) -> Snapshot:
@@ -85,4 +88,5 @@ def difference(before: Snapshot, after: Snapshot) -> Snapshot:
         sagas_finished=minus(before.sagas_finished, after.sagas_finished),
         cpu_seconds=minus(before.cpu_seconds, after.cpu_seconds),
         rss_bytes=after.rss_bytes,
+        database_cpu_seconds=minus(before.database_cpu_seconds, after.database_cpu_seconds),
     )

@@ -35,15 +35,64 @@ def _cpu_per_operation(row: Row) -> str:
 
 
 def _notes(row: Row) -> str:
+    return "; ".join(note for note in (_scenario_notes(row), _database_notes(row)) if note)
+
+
+def _scenario_notes(row: Row) -> str:
     extra = row.extra
     if row.scenario == "fanout":
         return _fanout_notes(row)
+    if row.scenario == "replicas":
+        return _replicas_notes(row)
     if row.scenario == "history":
         startup = extra.get("startup_ms")
         return "" if not isinstance(startup, float) else f"server started in {startup:,.0f} ms"
     if row.scenario == "startup":
         return f"spawn to first 200 from /health, {row.operations} start(s)"
     return row.first_error or ""
+
+
+def _database_notes(row: Row) -> str:
+    """PostgreSQL's CPU over the window, where the bench measured it."""
+    share = row.extra.get("database_cpu_share")
+    if not isinstance(share, float):
+        return ""
+    per_saga = row.extra.get("database_cpu_ms_per_saga")
+    per_request = row.extra.get("database_cpu_ms_per_request")
+    cost = ""
+    if isinstance(per_saga, float):
+        cost = f"{per_saga:.2f} ms/saga, "
+    elif isinstance(per_request, float):
+        cost = f"{per_request:.3f} ms/req, "
+    return f"PostgreSQL CPU {cost}{share * 100:.0f}%"
+
+
+def _replicas_notes(row: Row) -> str:
+    extra = row.extra
+    if extra.get("part") == "delivery":
+        gaps = "gap-free" if extra.get("subscribers_with_problems") == 0 else "NOT gap-free"
+        return (
+            f"delay from the commit on A to B's subscriber; {extra.get('events_delivered')} "
+            f"events to {extra.get('sessions')} subscribers on B, {gaps}"
+            + (f"; {row.first_error}" if row.first_error else "")
+        )
+    lease = extra.get("lease_seconds")
+    lease_text = "-" if not isinstance(lease, float) else f"{lease:g} s"
+    notes = [
+        f"{row.operations} of {extra.get('orders')} sagas ended after the signal, "
+        f"{extra.get('mid_way_at_signal')} mid-way; B took over {extra.get('taken_over')}",
+        f"lease {lease_text}",
+    ]
+    if extra.get("signal") == "SIGKILL" and isinstance(lease, float):
+        notes.append(
+            f"expected {lease * 2 / 3:.1f} to {lease * 4 / 3:.1f} s (the lease lapses, then B's "
+            "next round) plus the rest of a saga"
+        )
+    elif isinstance(extra.get("a_exit_ms"), float):
+        notes.append(f"A released its sagas and exited in {extra['a_exit_ms']:,.0f} ms")
+    if row.first_error:
+        notes.append(row.first_error)
+    return "; ".join(notes)
 
 
 def _fanout_notes(row: Row) -> str:
@@ -133,6 +182,11 @@ def footer(rows: Sequence[Row], machine: dict[str, Any], run: dict[str, Any]) ->
         "c is the concurrency (fanout: subscribers); fanout's p50/p99/max are delivery delays "
         "(arrival minus SagaEvent.at); sagas/s without 'req' counts completed sagas."
     )
+    if any(row.scenario == "replicas" for row in rows):
+        lines.append(
+            "replicas: c is B's subscribers (delivery) or the sagas placed on A (takeover); a "
+            "takeover's p50/p99/max run from the signal to A's sagas' ends (max: the last)."
+        )
     lines += run["notes"]
     warning = busy_warning(machine)
     return [*lines, warning] if warning else lines

@@ -72,6 +72,18 @@ def _rounded(value: Any) -> Any:
     return round(value, 4) if isinstance(value, float) else value
 
 
+def _database(window: Window, basis: float | None, unit: str) -> dict[str, Scalar]:
+    """PostgreSQL's CPU over the window, per `unit` and as a share of a core (in `extra`, so
+    that a row on SQLite is as it was)."""
+    cpu = window.server.database_cpu_seconds
+    if cpu is None:
+        return {}
+    return {
+        f"database_cpu_ms_per_{unit}": milliseconds(per_item(cpu, basis)),
+        "database_cpu_share": per_item(cpu, window.seconds),
+    }
+
+
 def _shares(window: Window) -> tuple[float | None, float | None]:
     server = window.server.cpu_seconds
     return (
@@ -104,6 +116,7 @@ def saga_row(scenario: str, variant: str, concurrency: int, load: Load, window: 
         server_cpu_share=server_share,
         client_cpu_share=client_share,
         first_error=load.first_error,
+        extra=_database(window, basis, "saga"),
     )
 
 
@@ -127,6 +140,7 @@ def request_row(scenario: str, variant: str, concurrency: int, load: Load, windo
         server_cpu_share=server_share,
         client_cpu_share=client_share,
         first_error=load.first_error,
+        extra=_database(window, float(load.completed), "request"),
     )
 
 
@@ -142,11 +156,18 @@ def missing_fields(row: dict[str, Any]) -> list[str]:
 
 def startup_row(variant: str, seconds: list[float]) -> Row:
     """Start-ups of `saga-demo serve`: from spawning it to its first 200 from /health."""
+    return timings_row("startup", variant, 1, seconds)
+
+
+def timings_row(
+    scenario: str, variant: str, concurrency: int, seconds: list[float], errors: int = 0
+) -> Row:
+    """Durations of one kind (a start-up, a takeover), as p50, p99 and max."""
     latency = Summary.of(seconds)
     return Row(
-        scenario="startup",
+        scenario=scenario,
         variant=variant,
-        concurrency=1,
+        concurrency=concurrency,
         client="python",
         seconds=sum(seconds),
         operations=len(seconds),
@@ -155,7 +176,7 @@ def startup_row(variant: str, seconds: list[float]) -> Row:
         p50_ms=milliseconds(latency.p50),
         p99_ms=milliseconds(latency.p99),
         max_ms=milliseconds(latency.max),
-        errors=0,
+        errors=errors,
     )
 
 

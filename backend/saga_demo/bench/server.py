@@ -12,10 +12,12 @@ import signal
 import socket
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 
 import httpx
 
+from . import procfs
 from .cores import Pinning
 from .metrics import Snapshot
 
@@ -48,12 +50,22 @@ class ServerFailed(RuntimeError):
 class OwnServer:
     """One `saga-demo serve` process; `start` measures its start-up, `stop` ends it."""
 
-    def __init__(self, database_url: str, log_path: Path, pinning: Pinning) -> None:
+    def __init__(
+        self,
+        database_url: str,
+        log_path: Path,
+        pinning: Pinning,
+        settings: Mapping[str, str] | None = None,
+    ) -> None:
         self.database_url = database_url
         self.log_path = log_path
+        self.settings = {**SERVER_SETTINGS, **(settings or {})}
+        """SERVER_SETTINGS, with what a scenario changes (a replica's latency, its lease)."""
         self.port = free_port()
         self._pinning = pinning
         self._process: asyncio.subprocess.Process | None = None
+        self.startup_seconds: float | None = None
+        """From spawning it to its first 200 from /health, once started."""
 
     @property
     def url(self) -> str:
@@ -67,7 +79,7 @@ class OwnServer:
         """Spawn the server; the seconds from spawning it to its first 200 from /health."""
         env = {
             **os.environ,
-            **SERVER_SETTINGS,
+            **self.settings,
             "SAGA_DATABASE_URL": self.database_url,
             "SAGA_HOST": HOST,
         }
@@ -82,7 +94,8 @@ class OwnServer:
                 stderr=asyncio.subprocess.STDOUT,
             )
         await self._wait_healthy(started)
-        return time.perf_counter() - started
+        self.startup_seconds = time.perf_counter() - started
+        return self.startup_seconds
 
     async def _wait_healthy(self, started: float) -> None:
         async with httpx.AsyncClient(timeout=2.0, trust_env=False) as http:
@@ -102,11 +115,15 @@ class OwnServer:
 
     async def stop(self) -> None:
         """SIGTERM, then SIGKILL if it has not ended in time."""
+        await self.end(signal.SIGTERM)
+
+    async def end(self, sig: signal.Signals) -> None:
+        """Send `sig` and wait until the process has ended (SIGKILL if it has not in time)."""
         process, self._process = self._process, None
         if process is None or process.returncode is not None:
             return
         with contextlib.suppress(ProcessLookupError):
-            process.send_signal(signal.SIGTERM)
+            process.send_signal(sig)
         try:
             async with asyncio.timeout(STOP_DEADLINE_SECONDS):
                 await process.wait()
@@ -119,17 +136,11 @@ class OwnServer:
         """CPU time and resident memory from /proc (Linux), for when /metrics is absent."""
         if self.pid is None:
             return Snapshot()
-        try:
-            stat = Path(f"/proc/{self.pid}/stat").read_text().rsplit(")", 1)[1].split()
-            status = Path(f"/proc/{self.pid}/status").read_text()
-        except OSError:
+        process = procfs.process_dir(self.pid)
+        cpu = procfs.cpu_seconds(process)
+        if cpu is None:
             return Snapshot()
-        cpu = (int(stat[11]) + int(stat[12])) / os.sysconf("SC_CLK_TCK")  # utime + stime
-        rss_kb = next(
-            (int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")),
-            None,
-        )
-        return Snapshot(cpu_seconds=cpu, rss_bytes=None if rss_kb is None else rss_kb * 1024.0)
+        return Snapshot(cpu_seconds=cpu, rss_bytes=procfs.rss_bytes(process))
 
     def log_tail(self, lines: int = 30) -> str:
         try:

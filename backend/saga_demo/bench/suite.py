@@ -24,6 +24,7 @@ from .scenarios.fanout import run_fanout
 from .scenarios.floor import run_floor
 from .scenarios.graphql_sagas import run_graphql
 from .scenarios.history import run_history
+from .scenarios.replicas import run_replicas
 from .scenarios.rest import run_rest
 from .scenarios.startup import run_startup
 from .server import SERVER_SETTINGS
@@ -36,6 +37,7 @@ RUNNERS: dict[str, Callable[[Harness], Awaitable[list[Row]]]] = {
     "graphql": run_graphql,
     "fanout": run_fanout,
     "history": run_history,
+    "replicas": run_replicas,
 }
 
 
@@ -72,6 +74,7 @@ async def run_scenarios(harness: Harness) -> list[Row]:
 def run_record(options: Options, harness: Harness, pinning: Pinning, http: str) -> dict[str, Any]:
     """The JSON's `run`: what was measured and how (clients, cores, settings, notes)."""
     startup = harness.main_startup_seconds
+    postgres = {"postgresql": harness.postgres} if harness.postgres else {}
     return {
         "options": json.loads(json.dumps(asdict(options), default=str)),
         "http_client": http,
@@ -80,6 +83,7 @@ def run_record(options: Options, harness: Harness, pinning: Pinning, http: str) 
         "client_cores": pinning.client,
         "target": list(options.urls) or "the bench's own server",
         "server_settings": {} if options.urls else SERVER_SETTINGS,
+        **postgres,
         "main_server_startup_ms": None if startup is None else round(startup * 1000, 1),
         "metrics": harness.metrics_note,
         "load_average_at_end": load_average(),
@@ -95,7 +99,7 @@ async def run_suite(options: Options) -> int:
     for chatty in ("httpx", "matplotlib"):  # a line per request, per font otherwise
         logging.getLogger(chatty).setLevel(logging.WARNING)
     machine = describe_machine(wrk)
-    pinning = plan_here(own_server=not options.urls, wanted=options.pin)
+    pinning = plan_here(own_server=not options.urls, wanted=options.pin, replicas=options.replicas)
     cores = pin_this_process(pinning)
     try:
         with tempfile.TemporaryDirectory(prefix="saga-bench-") as tmp, Progress() as progress:

@@ -1,18 +1,20 @@
 """The servers under test: the `--url` replicas, or the bench's own server; their counters.
 
-Counters come from /metrics (summed over replicas); for its own server the bench reads CPU and
-memory from /proc where /metrics is absent. `metrics_note` says which, for the report.
+Counters come from /metrics (summed over replicas); for its own servers the bench reads CPU and
+memory from /proc where /metrics is absent, and PostgreSQL's CPU where it runs here.
+`metrics_note` says which, for the report.
 """
 
 import asyncio
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
 
 from .metrics import Snapshot, combine, parse_metrics, prefer
+from .postgres import Database
 from .server import OwnServer
 
 SETTLE_DEADLINE_SECONDS = 60.0
@@ -23,7 +25,10 @@ class Target:
     """Where the load goes (one URL per replica), and how to read their counters."""
 
     urls: Sequence[str]
-    server: OwnServer | None = None
+    servers: Sequence[OwnServer] = ()
+    """The bench's own servers behind `urls` (none for --url)."""
+    database: Database | None = None
+    """Their PostgreSQL database, whose CPU the windows count too."""
     metrics_note: str = "not read yet"
     http: httpx.AsyncClient = field(
         default_factory=lambda: httpx.AsyncClient(timeout=10.0, trust_env=False)
@@ -42,7 +47,9 @@ class Target:
     async def snapshot(self) -> Snapshot:
         """The counters now: /metrics of every replica, /proc of the bench's own server."""
         scraped = await self._scrape()
-        own = self.server.proc_snapshot() if self.server is not None else Snapshot()
+        own = combine(server.proc_snapshot() for server in self.servers)
+        if self.database is not None:
+            own = replace(own, database_cpu_seconds=self.database.cpu_seconds())
         return own if scraped is None else prefer(scraped, own)
 
     async def _scrape(self) -> Snapshot | None:
@@ -53,7 +60,7 @@ class Target:
             self._has_metrics = False
             self.metrics_note = "the server has no /metrics (404)" + (
                 ": CPU and memory from /proc, no transaction count"
-                if self.server is not None
+                if self.servers
                 else ": no server CPU, memory or transaction count"
             )
             return None

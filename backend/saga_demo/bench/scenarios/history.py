@@ -26,7 +26,7 @@ async def _one(harness: Harness, prior: int) -> list[Row]:
         rows = await rest_rows(harness, target, "history", variant, (options.history_concurrency,))
     assert served.startup_seconds is not None
     for row in rows:
-        row.extra = {"prior_orders": prior, "startup_ms": served.startup_seconds * 1000}
+        row.extra |= {"prior_orders": prior, "startup_ms": served.startup_seconds * 1000}
     return [*rows, harness.report(startup_row(variant, [served.startup_seconds]))]
 
 
