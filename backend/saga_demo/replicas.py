@@ -92,9 +92,20 @@ class Replica:
             self._claim_now.clear()
             try:
                 await self._leases.renew()
+                self._run_interrupted()
                 await self._claim()
             except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
                 logger.warning("🧭 Lease round failed (%s); trying again", error)
+
+    def _run_interrupted(self) -> None:
+        """Sagas this replica owns whose run stopped on an error (a database that went away):
+        run again, once the lease is renewed (the database is back)."""
+        interrupted = self._orchestrator.interrupted
+        if interrupted:
+            saga_ids = list(interrupted)
+            interrupted.clear()
+            logger.info("🔁 Running %d interrupted saga(s) again", len(saga_ids))
+            self._orchestrator.take_over(saga_ids)
 
     async def _claim(self) -> None:
         while claimed := await self._leases.claim(CLAIM_BATCH):

@@ -69,14 +69,16 @@ async def test_orders_on_a_are_followed_live_on_b_gap_free(start_replica: Start)
     assert updates[-1]["kind"] == "SAGA_COMPLETED"
 
 
-async def _terminate_listen_connection(database_url: str, replica: str) -> int:
+async def terminate_connections(database_url: str, application_name: str) -> int:
+    """pg_terminate_backend of every connection to the database with that application_name
+    (a replica's pool is `saga-demo <id>`, its LISTEN connection `saga-demo listen <id>`)."""
     conn = await asyncpg.connect(ADMIN_URL)
     try:
         killed = await conn.fetch(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
             "WHERE datname = $1 AND application_name = $2",
             database_url.rsplit("/", 1)[1],
-            f"saga-demo listen {replica}",
+            application_name,
         )
     finally:
         await conn.close()
@@ -105,7 +107,8 @@ async def test_b_loses_its_listen_connection_mid_stream_and_its_subscriber_misse
             following = asyncio.create_task(follow())
             saga_ids = await _place_on(on_a, ORDERS)
             await asyncio.wait_for(first_seen.wait(), 20)
-            assert await _terminate_listen_connection(database_url, replica_id(b)) == 1
+            listen = f"saga-demo listen {replica_id(b)}"
+            assert await terminate_connections(database_url, listen) == 1
             saga_ids |= await _place_on(on_a, ORDERS)
             await asyncio.wait_for(following, 30)
     _check(events, saga_ids)

@@ -9,11 +9,13 @@ from functools import partial
 import httpx
 
 from tests.api.test_crash_recovery import _all_terminal, _caught_mid_saga
+from tests.support.replicas import replica_id
 from tests.support.server import ServerProcess
 from tests.support.shop_api import assert_invariants, place
 from tests.support.waiting import eventually
 
 from .conftest import LEASE_SECONDS, Start
+from .test_events_across_replicas import terminate_connections
 
 SLOW = {"SAGA_LATENCY_SCALE": "1", "SAGA_REST_WAIT_SECONDS": "0"}
 """The original latency, and POST /orders answering at once with the saga running."""
@@ -161,3 +163,28 @@ async def test_sigterm_releases_the_sagas_and_another_replica_takes_them_over_at
     a.logged("Released")
     b.logged("Taking over")
     assert took < 15
+
+
+async def test_a_replica_whose_database_connections_drop_mid_saga_runs_its_sagas_again(
+    start_replica: Start, database_url: str
+) -> None:
+    a = start_replica("a", **SLOW)
+    async with httpx.AsyncClient(base_url=a.url, timeout=30) as on_a:
+        await on_a.get("/inventory")
+        await _place_round(on_a, compensating=2)
+        await eventually(
+            partial(_caught_mid_saga, [on_a], "processing"), timeout=10, what="a saga mid-way"
+        )
+        pool = f"saga-demo {replica_id(a)}"
+
+        async def a_saga_stopped() -> bool | None:
+            # A connection dropped between statements is replaced unseen: drop them until one
+            # goes under a saga's append.
+            await terminate_connections(database_url, pool)
+            return True if "stopped unexpectedly" in a.log_path.read_text() else None
+
+        await eventually(a_saga_stopped, timeout=10, interval=0.1, what="an append to fail")
+        # Each saga whose append met a dropped connection stops, and runs again a lease
+        # round later, on the same replica (its lease holds: nobody else takes it).
+        await _finished_elsewhere(a, on_a.cookies, time.monotonic(), LEASE_SECONDS + 10)
+    a.logged("interrupted saga(s) again")

@@ -73,6 +73,10 @@ class Orchestrator:
         self._tasks: dict[str, asyncio.Task[SagaRow | None]] = {}
         self._cancels: dict[str, asyncio.Event] = {}
         self._stragglers: set[asyncio.Task[None]] = set()
+        self.interrupted: set[str] = set()
+        """Sagas whose run here stopped on an unexpected error (the database gone, say): the
+        log holds them unfinished. Scaled out, the replica runs them again a lease round later;
+        embedded, the next start does."""
         self._runtime = Runtime(log, clock, default_policy or StepPolicy(), self._keep)
 
     def new_saga(
@@ -248,4 +252,5 @@ class Orchestrator:
         except Exception:
             # The log still holds the saga unfinished; the next start resumes it.
             logger.exception("💥 Saga %s stopped unexpectedly", saga_id, extra={"saga_id": saga_id})
+            self.interrupted.add(saga_id)
             return None

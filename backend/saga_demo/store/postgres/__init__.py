@@ -21,10 +21,13 @@ async def open_postgres_store(
     pool_size: int | None = None,
 ) -> Store:
     """Every store interface over a PostgreSQL database (already migrated), for one replica."""
-    db = await PostgresDatabase.connect(
-        database_url, on_commit, **({} if pool_size is None else {"pool_size": pool_size})
-    )
     replica = replica_id or uuid.uuid4().hex[:16]
+    db = await PostgresDatabase.connect(
+        database_url,
+        on_commit,
+        **({} if pool_size is None else {"pool_size": pool_size}),
+        application_name=f"saga-demo {replica}",
+    )
     pool = db.pool
     return Store(
         log=PostgresSagaLog(db, replica),

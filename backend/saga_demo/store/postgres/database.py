@@ -78,10 +78,17 @@ class PostgresDatabase:
 
     @classmethod
     async def connect(
-        cls, database_url: str, on_commit: CommitListener, pool_size: int = POOL_SIZE
+        cls,
+        database_url: str,
+        on_commit: CommitListener,
+        pool_size: int = POOL_SIZE,
+        application_name: str = "saga-demo",
     ) -> "PostgresDatabase":
         pool = await asyncpg.create_pool(
-            asyncpg_dsn(database_url), min_size=min(2, pool_size), max_size=pool_size
+            asyncpg_dsn(database_url),
+            min_size=min(2, pool_size),
+            max_size=pool_size,
+            server_settings={"application_name": application_name},
         )
         return cls(pool, database_url, on_commit)
 
