@@ -5,7 +5,9 @@ never swept by another."""
 
 import asyncio
 from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 import asyncpg
 import httpx
@@ -13,7 +15,7 @@ import pytest
 
 from tests.graphql.ws_api import GRAPHQL_TRANSPORT_WS, connect
 from tests.remote.conftest import TOKEN, start_participants
-from tests.support.postgres import drop_database, empty_database
+from tests.support.postgres import ADMIN_URL, drop_database, empty_database
 from tests.support.replicas import replica
 from tests.support.shop_api import assert_invariants, place
 from tests.support.waiting import eventually
@@ -121,3 +123,39 @@ async def test_a_session_with_a_socket_open_on_one_replica_is_never_swept_by_ano
             assert await _session_exists(database_url, cookie)
     sweeps = sum(s.log_path.read_text().count("Removed") for s in (a, b))
     assert sweeps >= 1
+
+
+async def _admin(*statements: str) -> None:
+    conn = await asyncpg.connect(ADMIN_URL)
+    try:
+        for statement in statements:
+            await conn.execute(statement)
+    finally:
+        await conn.close()
+
+
+async def test_ready_is_503_while_the_database_refuses_connections_and_200_once_it_is_back(
+    start_replica: Start, database_url: str
+) -> None:
+    a = start_replica("a")
+    name = database_url.rsplit("/", 1)[1]
+    async with httpx.AsyncClient(base_url=a.url, timeout=30) as client:
+        assert (await client.get("/ready")).status_code == 200
+
+        async def ready_is(status: int) -> Any:
+            answer = await client.get("/ready")
+            return answer.json() if answer.status_code == status else None
+
+        await _admin(
+            f"ALTER DATABASE {name} WITH ALLOW_CONNECTIONS false",
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            f"WHERE datname = '{name}' AND pid <> pg_backend_pid()",
+        )
+        try:
+            down = await eventually(partial(ready_is, 503), timeout=15, what="/ready to be 503")
+            assert down == {"status": "not ready", "database": "down", "listen": "down"}
+            assert (await client.get("/health")).status_code == 200  # alive, not ready
+        finally:
+            await _admin(f"ALTER DATABASE {name} WITH ALLOW_CONNECTIONS true")
+        up = await eventually(partial(ready_is, 200), timeout=15, what="/ready to be 200 again")
+        assert up == {"status": "ready", "database": "up", "listen": "up"}

@@ -93,9 +93,10 @@ class Harness:
     ) -> AsyncIterator[list[OwnServer]]:
         """`count` servers over one database, with `settings` over SERVER_SETTINGS, started one
         after the other and stopped (SIGTERM) when the block ends. A PostgreSQL database is
-        dropped and created afresh first, and the first replica migrates it."""
+        dropped and created afresh the first time the run uses it, and the first replica
+        migrates it."""
         database = postgres_database(database_url)
-        if database is not None:
+        if database is not None and database.name not in self.postgres.get("databases", ()):
             await self._fresh(database)
         logs = [f"{name}.log"] if count == 1 else [f"{name}-{i + 1}.log" for i in range(count)]
         servers = [

@@ -1,5 +1,5 @@
 """`replicas`: two replicas, A and B, of the bench's own on one PostgreSQL database (the name of
---database-url with `_replicas`), made afresh for each part.
+--database-url with `_replicas`), made afresh for the run; a new pair for each part.
 
 - delivery: a `sessionEvents` subscriber on B for each session, while orders go to A at --rate
   for --seconds (as many sessions as that takes at --orders-per-session each). The delay of an
@@ -167,6 +167,7 @@ async def _takeover(harness: Harness, database: Database, sig: signal.Signals) -
         "replicas", f"{sig.name} A: to its sagas' end on B", count, after, len(errors)
     )
     row.first_error = next(iter(errors), None)
+    row.seconds = max(after, default=0.0)
     row.extra = {
         "part": "takeover",
         "signal": sig.name,

@@ -1,4 +1,5 @@
-"""The participants' ledgers on PostgreSQL: each operation is one short transaction.
+"""The participants' ledgers on PostgreSQL: the common case of each operation is one statement,
+anything else one short transaction.
 
 Many connections write at once here (replicas, or a participant service's requests), so the
 key's row is claimed first (`INSERT ... ON CONFLICT DO NOTHING`): of two calls with the same key
@@ -12,6 +13,8 @@ from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+import asyncpg
 
 from ...store.postgres.database import Connection, PostgresDatabase
 from ...store.records import Answer, OperationKey
@@ -60,6 +63,37 @@ class _Operations:
             key.step,
         )
 
+    @staticmethod
+    async def _fast(db: PostgresDatabase, sql: str, *args: Any) -> bool:
+        """Whether the one-statement path did its work."""
+        async with db.pool.acquire() as conn:
+            try:
+                status = await conn.execute(sql, *args)
+            except asyncpg.UniqueViolationError:
+                return False  # the key is known: its answer is read below
+        return bool(status.split()[-1] != "0")
+
+    def recorded_applied(self, effect: str, condition: str) -> str:
+        """The one statement that runs `effect` (a data-modifying CTE named `effect`) and
+        records the key as applied if `condition` holds (for a fast path)."""
+        columns = ("saga_id", "step", *self.request_columns, "state", "reason", "updated_at")
+        values = [f"${i}" for i in range(1, len(self.request_columns) + 3)]
+        at = f"${len(self.request_columns) + 3}"
+        return (
+            f"WITH effect AS ({effect}) INSERT INTO {self.table} ({', '.join(columns)}) "
+            f"SELECT {', '.join(values)}, '{APPLIED}', NULL, {at} WHERE {condition}"
+        )
+
+    def undone(self, undo: str) -> str:
+        """The one statement that marks an applied key compensated and runs `undo` (a
+        statement that may read the key's row as `op`), for a fast path."""
+        columns = ", ".join(self.request_columns)
+        return (
+            f"WITH op AS (UPDATE {self.table} SET state = '{COMPENSATED}', updated_at = $3 "
+            f"WHERE saga_id = $1 AND step = $2 AND state = '{APPLIED}' RETURNING {columns}), "
+            f"undo AS ({undo}) SELECT 1 FROM op"
+        )
+
     async def act(
         self,
         db: PostgresDatabase,
@@ -67,8 +101,17 @@ class _Operations:
         request: tuple[Any, ...],
         at: datetime,
         apply: Callable[[Connection], Awaitable[str | None]],
+        fast: str | None = None,
     ) -> Answer:
-        """Apply once per key: `apply` has the effect, or returns why it refuses."""
+        """Apply once per key: `apply` has the effect, or returns why it refuses.
+
+        `fast`, when given, is one statement (parameters: the key, the request, the time) that
+        has the effect and records the key as applied, or does nothing: the common case in one
+        round trip. When it does nothing (a refusal, a session to seed) or the key is known
+        already (its insert fails, and with it the whole statement), the transaction below
+        decides."""
+        if fast is not None and await self._fast(db, fast, key.saga_id, key.step, *request, at):
+            return Answer(applied=True)
         async with db.transaction() as conn:
             if not await self._claim(conn, key, request, PENDING, None, at):
                 state, reason = (await self._found(conn, key))[:2]
@@ -92,8 +135,15 @@ class _Operations:
         request: tuple[Any, ...],
         at: datetime,
         undo: Callable[[Connection, tuple[Any, ...]], Awaitable[None]],
+        fast: str | None = None,
     ) -> Answer:
-        """Undo once per key: `undo` gets the recorded request; an unknown key is voided."""
+        """Undo once per key: `undo` gets the recorded request; an unknown key is voided.
+
+        `fast`, when given, is one statement (parameters: the key, the time) that undoes an
+        applied key and records it compensated, or does nothing (the key unknown, or undone
+        already): then the transaction below decides."""
+        if fast is not None and await self._fast(db, fast, key.saga_id, key.step, at):
+            return Answer(applied=True)
         async with db.transaction() as conn:
             if await self._claim(conn, key, request, VOIDED, VOIDED_REASON, at):
                 return Answer(applied=True)
@@ -144,6 +194,23 @@ class _Amounts:
             name,
         )
         return self.short if known else self.unknown
+
+    def take_fast(self, operations: _Operations) -> str:
+        """Take the amount and record the key as applied, in one statement, if the amount is
+        there (the request's columns are session, name, amount: $3, $4, $5)."""
+        effect = (
+            f"UPDATE {self.table} SET {self.amount} = {self.amount} - $5 "
+            f"WHERE session_id = $3 AND {self.name} = $4 AND {self.amount} >= $5 RETURNING 1"
+        )
+        return operations.recorded_applied(effect, "EXISTS (SELECT 1 FROM effect)")
+
+    def give_back_fast(self, operations: _Operations) -> str:
+        """Give back what an applied key took, and record it compensated, in one statement."""
+        name, amount = operations.request_columns[1:]
+        return operations.undone(
+            f"UPDATE {self.table} t SET {self.amount} = t.{self.amount} + op.{amount} FROM op "
+            f"WHERE t.session_id = op.session_id AND t.{self.name} = op.{name}"
+        )
 
     async def give_back(self, conn: Connection, recorded: tuple[Any, ...]) -> None:
         session_id, name, amount = recorded
@@ -198,6 +265,12 @@ _stock = _Amounts(
 _accounts = _Amounts(
     "payment_accounts", "user_id", "balance_cents", "Insufficient funds", "User not found"
 )
+_RESERVE = _stock.take_fast(_reservations)
+_RELEASE = _stock.give_back_fast(_reservations)
+_CHARGE = _accounts.take_fast(_charges)
+_REFUND = _accounts.give_back_fast(_charges)
+_SHIP = _shipments.recorded_applied("SELECT 1", "true")
+_CANCEL = _shipments.undone("SELECT 1")
 
 
 async def _forget(db: PostgresDatabase, tables: tuple[str, ...], session_id: str) -> None:
@@ -219,13 +292,16 @@ class PostgresInventoryLedger:
         async def take(conn: Connection) -> str | None:
             return await _stock.take(conn, session_id, product_id, quantity, self._seed)
 
-        return await _reservations.act(self._db, key, (session_id, product_id, quantity), at, take)
+        request = (session_id, product_id, quantity)
+        return await _reservations.act(self._db, key, request, at, take, _RESERVE)
 
     async def release(
         self, key: OperationKey, session_id: str, product_id: str, quantity: int, at: datetime
     ) -> Answer:
         request = (session_id, product_id, quantity)
-        return await _reservations.compensate(self._db, key, request, at, _stock.give_back)
+        return await _reservations.compensate(
+            self._db, key, request, at, _stock.give_back, _RELEASE
+        )
 
     async def stock(self, session_id: str) -> dict[str, int]:
         return await _stock.per_session(self._db, session_id, self._seed)
@@ -247,13 +323,14 @@ class PostgresPaymentLedger:
         async def debit(conn: Connection) -> str | None:
             return await _accounts.take(conn, session_id, user_id, amount_cents, self._seed)
 
-        return await _charges.act(self._db, key, (session_id, user_id, amount_cents), at, debit)
+        request = (session_id, user_id, amount_cents)
+        return await _charges.act(self._db, key, request, at, debit, _CHARGE)
 
     async def refund(
         self, key: OperationKey, session_id: str, user_id: str, amount_cents: int, at: datetime
     ) -> Answer:
         request = (session_id, user_id, amount_cents)
-        return await _charges.compensate(self._db, key, request, at, _accounts.give_back)
+        return await _charges.compensate(self._db, key, request, at, _accounts.give_back, _REFUND)
 
     async def balances(self, session_id: str) -> dict[str, int]:
         return await _accounts.per_session(self._db, session_id, self._seed)
@@ -278,13 +355,14 @@ class PostgresShipmentLedger:
         async def decide(conn: Connection) -> str | None:
             return refusal
 
-        return await _shipments.act(self._db, key, (session_id, order_id), at, decide)
+        fast = _SHIP if refusal is None else None
+        return await _shipments.act(self._db, key, (session_id, order_id), at, decide, fast)
 
     async def cancel(
         self, key: OperationKey, session_id: str, order_id: str, at: datetime
     ) -> Answer:
         request = (session_id, order_id)
-        return await _shipments.compensate(self._db, key, request, at, _nothing_to_undo)
+        return await _shipments.compensate(self._db, key, request, at, _nothing_to_undo, _CANCEL)
 
     async def forget(self, session_id: str) -> None:
         await _forget(self._db, ("shipping_shipments",), session_id)
