@@ -100,7 +100,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         ("--orders-per-session", int, d.orders_per_session, "then a fresh session"),
         ("--subscribers", int, d.subscribers, "fanout: subscriptions"),
         ("--sessions", int, d.sessions, "fanout: the sessions they watch"),
-        ("--rate", float, d.rate, "fanout: orders per second"),
+        ("--rate", float, d.rate, "fanout, replicas: orders per second"),
         ("--history-orders", _ints, _listed(d.history_orders), "history: prior orders"),
         ("--history-concurrency", int, d.history_concurrency, "history: clients"),
         ("--startups", int, d.startups, "startup: servers started one by one"),
