@@ -19,6 +19,7 @@ from .api.errors import REFUSED, refusal
 from .api.graphql.context import SubscriptionGauge
 from .api.graphql.lane import GraphQLLane
 from .api.graphql.router import GraphQLEndpoint
+from .api.guard import SiteGuard
 from .api.limits import BodySizeLimitMiddleware
 from .api.pages import mount_pages
 from .api.rest.order_lane import OrderLane
@@ -280,6 +281,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(GraphQLLane, allowed_origins=settings.allowed_origins)
     app.add_middleware(SessionMiddleware, registry=runtime.registry)
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(SiteGuard, allowed_origins=settings.allowed_origins)
     app.add_exception_handler(RequestValidationError, _validation_error)
     for refused in REFUSED:
         app.add_exception_handler(refused, _refused)
