@@ -279,7 +279,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         OrderLane, shop=lambda: runtime.shop, wait_seconds=settings.rest_wait_seconds
     )
     app.add_middleware(GraphQLLane, allowed_origins=settings.allowed_origins)
-    app.add_middleware(SessionMiddleware, registry=runtime.registry)
+    app.add_middleware(
+        SessionMiddleware, registry=runtime.registry, secure_cookie=settings.cookie_secure
+    )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SiteGuard, allowed_origins=settings.allowed_origins)
     app.add_exception_handler(RequestValidationError, _validation_error)

@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     """Calls in a row without an answer that open a remote participant's circuit."""
     circuit_cooldown_seconds: float = Field(default=2.0, gt=0)
     """How long an open circuit fails calls at once before it lets one through."""
+    cookie_secure: Literal["auto", "always", "never"] = "auto"
+    """The session cookie's `Secure`: `auto` sets it on requests that came over HTTPS (directly,
+    or through a trusted proxy's X-Forwarded-Proto)."""
+    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1"])
+    """Addresses (or `*`) whose X-Forwarded-For and X-Forwarded-Proto are believed: the client's
+    address and scheme then come from them (uvicorn's `forwarded_allow_ips`)."""
     lease_seconds: float = Field(default=5.0, gt=0, le=300)
     """Scaled out: how long a replica's lease on its sagas lasts unless renewed (every third
     of it); once lapsed, another replica takes them over."""

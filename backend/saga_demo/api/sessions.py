@@ -9,7 +9,7 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Depends, Request
 from starlette.datastructures import MutableHeaders
@@ -81,9 +81,11 @@ class SessionRegistry:
             self._recent = {s: t for s, t in self._recent.items() if now - t < self._touch_interval}
         self._recent[session_id] = now
 
-    def cookie_header(self, session_id: str) -> str:
+    def cookie_header(self, session_id: str, *, secure: bool = False) -> str:
+        """The `Set-Cookie` value; `secure` over HTTPS (the browser then sends it only there)."""
         return (
             f"{SESSION_COOKIE}={session_id}; Max-Age={self.max_age}; Path=/; HttpOnly; SameSite=Lax"
+            + ("; Secure" if secure else "")
         )
 
 
@@ -114,9 +116,15 @@ def _cookie_from(scope: Scope) -> str | None:
 class SessionMiddleware:
     """Gives each HTTP request a lazy `SessionHandle`, and sets the cookie once it is used."""
 
-    def __init__(self, app: ASGIApp, registry: Callable[[], SessionRegistry]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        registry: Callable[[], SessionRegistry],
+        secure_cookie: Literal["auto", "always", "never"] = "auto",
+    ) -> None:
         self._app = app
         self._registry = registry
+        self._secure = secure_cookie
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
@@ -129,10 +137,14 @@ class SessionMiddleware:
         handle = SessionHandle(registry, _cookie_from(scope))
         scope.setdefault("state", {})["session"] = handle
 
+        # `auto`: Secure over HTTPS, as uvicorn sees the scheme (a trusted proxy's
+        # X-Forwarded-Proto included: SAGA_TRUSTED_PROXIES).
+        secure = self._secure == "always" or (self._secure == "auto" and scope["scheme"] == "https")
+
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start" and handle.session_id is not None:
                 MutableHeaders(scope=message).append(
-                    "set-cookie", registry.cookie_header(handle.session_id)
+                    "set-cookie", registry.cookie_header(handle.session_id, secure=secure)
                 )
             await send(message)
 
