@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
-from .api.errors import REFUSED, refusal
+from .api.errors import REFUSED, refusal, refusal_headers
 from .api.graphql.context import SubscriptionGauge
 from .api.graphql.lane import GraphQLLane
 from .api.graphql.router import GraphQLEndpoint
@@ -89,7 +89,11 @@ async def _refused(request: Request, error: Exception) -> JSONResponse:
     """What the shop refuses, as `{"detail": message}` with its status (api/errors.py)."""
     refused = refusal(error)
     assert refused is not None, error
-    return JSONResponse(status_code=refused.status, content={"detail": refused.message})
+    return JSONResponse(
+        status_code=refused.status,
+        content={"detail": refused.message},
+        headers=refusal_headers(refused),
+    )
 
 
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:
@@ -233,10 +237,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         participants, close_participants = _participants(settings, store)
         shop = Shop(
-            store, utc_now, settings.latency_scale, bus, settings.step_policy(), participants
+            store,
+            utc_now,
+            settings.latency_scale,
+            bus,
+            settings.step_policy(),
+            participants,
+            settings.limits(),
         )
         runtime.shop = shop
-        registry = SessionRegistry(shop, max_age=3600, ttl_seconds=settings.session_ttl_seconds)
+        registry = SessionRegistry(
+            shop,
+            max_age=3600,
+            ttl_seconds=settings.session_ttl_seconds,
+            max_sockets_per_session=settings.max_sockets_per_session,
+        )
         runtime.sessions = registry
         app.state.shop = shop
         app.state.bus = bus
@@ -278,7 +293,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         OrderLane, shop=lambda: runtime.shop, wait_seconds=settings.rest_wait_seconds
     )
-    app.add_middleware(GraphQLLane, allowed_origins=settings.allowed_origins)
+    app.add_middleware(
+        GraphQLLane,
+        allowed_origins=settings.allowed_origins,
+        max_subscriptions=settings.max_subscriptions_per_connection,
+    )
     app.add_middleware(
         SessionMiddleware, registry=runtime.registry, secure_cookie=settings.cookie_secure
     )
@@ -288,7 +307,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for refused in REFUSED:
         app.add_exception_handler(refused, _refused)
     app.include_router(rest_router)
-    app.include_router(GraphQLEndpoint(settings.frontend_dir, settings.allowed_origins))
+    app.include_router(
+        GraphQLEndpoint(
+            settings.frontend_dir,
+            settings.allowed_origins,
+            settings.max_subscriptions_per_connection,
+        )
+    )
 
     _system_routes(app, runtime)
 

@@ -64,6 +64,7 @@ def _serve(settings: Settings, host: str, port: int) -> None:
         # Only these proxies' X-Forwarded-For and -Proto are believed (the client's address,
         # HTTPS for the cookie's Secure and the cross-site check).
         proxy_headers=True,
+        ws_max_size=settings.max_websocket_message_bytes,
         forwarded_allow_ips=settings.trusted_proxies,
         log_config=None,
     )

@@ -25,13 +25,18 @@ _RECENT_LIMIT = 10_000
 class SessionRegistry:
     """Checks cookies against the store, creating sessions where needed."""
 
-    def __init__(self, shop: Shop, max_age: int, ttl_seconds: float) -> None:
+    def __init__(
+        self, shop: Shop, max_age: int, ttl_seconds: float, max_sockets_per_session: int = 0
+    ) -> None:
         self._shop = shop
+        self.max_sockets = max_sockets_per_session
+        """Sockets one session may hold open here at once (0: no limit)."""
         self.max_age = max_age
         # Touching a session is a write: within this many seconds of the last touch, trust it.
         self._touch_interval = min(30.0, ttl_seconds / 4)
         self._recent: dict[str, float] = {}
         self._sockets: Counter[str] = Counter()
+        shop.connected_sessions = self.connected_sessions
 
     async def existing(self, cookie: str | None) -> str | None:
         """The session the cookie names, if valid and alive; never a new one."""
@@ -46,12 +51,13 @@ class SessionRegistry:
             return cookie
         return None
 
-    async def resolve(self, cookie: str | None) -> str:
-        """The session the cookie names, if valid and alive, else a new one."""
+    async def resolve(self, cookie: str | None, client: str | None = None) -> str:
+        """The session the cookie names, if valid and alive, else a new one (for the client at
+        that address: `RateLimited` if it opened too many lately)."""
         existing = await self.existing(cookie)
         if existing is not None:
             return existing
-        session_id = await self._shop.open_session()
+        session_id = await self._shop.open_session(client)
         self._remember(session_id, time.monotonic())
         return session_id
 
@@ -68,6 +74,9 @@ class SessionRegistry:
             self._sockets[session_id] -= 1
             if not self._sockets[session_id]:
                 del self._sockets[session_id]
+
+    def sockets_of(self, session_id: str) -> int:
+        return self._sockets.get(session_id, 0)
 
     def connected_sessions(self) -> set[str]:
         return set(self._sockets)
@@ -92,14 +101,17 @@ class SessionRegistry:
 class SessionHandle:
     """The caller's session for one request, resolved on first use."""
 
-    def __init__(self, registry: SessionRegistry, cookie: str | None) -> None:
+    def __init__(
+        self, registry: SessionRegistry, cookie: str | None, client: str | None = None
+    ) -> None:
         self._registry = registry
         self._cookie = cookie
+        self._client = client
         self.session_id: str | None = None
 
     async def resolve(self) -> str:
         if self.session_id is None:
-            self.session_id = await self._registry.resolve(self._cookie)
+            self.session_id = await self._registry.resolve(self._cookie, self._client)
         return self.session_id
 
 
@@ -134,7 +146,8 @@ class SessionMiddleware:
             await self._app(scope, receive, send)
             return
         registry = self._registry()
-        handle = SessionHandle(registry, _cookie_from(scope))
+        client = scope.get("client")
+        handle = SessionHandle(registry, _cookie_from(scope), client[0] if client else None)
         scope.setdefault("state", {})["session"] = handle
 
         # `auto`: Secure over HTTPS, as uvicorn sees the scheme (a trusted proxy's
@@ -157,6 +170,11 @@ class SessionMiddleware:
         if session_id is None:
             # Closing before accepting refuses the handshake: HTTP 403.
             await send({"type": "websocket.close", "code": 1008, "reason": "no valid session"})
+            return
+        if registry.max_sockets and registry.sockets_of(session_id) >= registry.max_sockets:
+            # Refused before the handshake: HTTP 403, and the reason for the logs.
+            reason = f"at most {registry.max_sockets} sockets per session"
+            await send({"type": "websocket.close", "code": 1008, "reason": reason})
             return
         handle = SessionHandle(registry, None)
         handle.session_id = session_id

@@ -7,6 +7,7 @@ get a code.
 """
 
 import logging
+import math
 import re
 
 from graphql import GraphQLError
@@ -49,6 +50,8 @@ def _refusal_extensions(error: GraphQLError, refused: Refusal) -> dict[str, obje
         field = graphql_name(refused.field)
         argument = INPUT_ARGUMENTS.get(str(error.path[0])) if error.path else None
         extensions["field"] = f"{argument}.{field}" if argument else field
+    if refused.retry_after is not None:
+        extensions["retryAfter"] = math.ceil(refused.retry_after)
     return extensions
 
 
