@@ -59,6 +59,10 @@ class Settings(BaseSettings):
     max_subscriptions_per_connection: int = Field(default=100, ge=1)
     max_websocket_message_bytes: int = Field(default=64 * 1024, ge=1024)
     """The largest WebSocket message a client may send."""
+    env: Literal["development", "production"] = "development"
+    """`production` turns off GraphQL introspection, GraphiQL and "did you mean" suggestions."""
+    ops_token: str | None = None
+    """When set, /metrics and /status answer only requests with `Authorization: Bearer` it."""
     cookie_secure: Literal["auto", "always", "never"] = "auto"
     """The session cookie's `Secure`: `auto` sets it on requests that came over HTTPS (directly,
     or through a trusted proxy's X-Forwarded-Proto)."""

@@ -15,6 +15,7 @@ from strawberry.fastapi import GraphQLRouter
 
 from ..sessions import SessionHandle
 from .context import Context, get_context
+from .exposure import EXPOSURE
 from .schema import schema
 
 GRAPHIQL_PAGE = "graphiql.html"
@@ -44,6 +45,8 @@ class GraphQLEndpoint(GraphQLRouter[Context, None]):
         )
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        if not EXPOSURE.ide:
+            return HTMLResponse("Not Found", 404)
         # The page takes a session now, so that its WebSocket arrives with the cookie.
         handle: SessionHandle = request.state.session
         await handle.resolve()
