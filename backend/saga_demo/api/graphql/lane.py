@@ -26,6 +26,7 @@ from ..lanes import JSON_TYPES, content_type
 from ..sessions import SessionHandle
 from .context import Context, get_context
 from .events_ws import EventsHandler
+from .media import respond_as_preferred
 from .router import CONNECTION_INIT_WAIT, GRAPHQL_PATH
 from .schema import schema
 
@@ -85,8 +86,9 @@ class GraphQLLane:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         ours = scope["type"] == "websocket" or (scope["type"] == "http" and _json_post(scope))
         if ours and scope["path"] == GRAPHQL_PATH:
-            if scope["type"] == "http" and not await _session_given(scope, send):
-                return
-            await self._view(scope, receive, send)
+            if scope["type"] == "websocket":
+                await self._view(scope, receive, send)
+            elif await _session_given(scope, send):
+                await respond_as_preferred(self._view, scope, receive, send)
             return
         await self._app(scope, receive, send)
