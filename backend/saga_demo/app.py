@@ -2,6 +2,7 @@
 
 import asyncio
 import gc
+import hmac
 import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
@@ -9,16 +10,19 @@ from contextlib import asynccontextmanager
 from dataclasses import asdict
 from typing import TYPE_CHECKING, Any
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Header, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
+from starlette.routing import Match
 
-from .api.errors import REFUSED, refusal
+from .api.errors import REFUSED, refusal, refusal_headers
 from .api.graphql.context import SubscriptionGauge
+from .api.graphql.exposure import configure as configure_exposure
 from .api.graphql.lane import GraphQLLane
 from .api.graphql.router import GraphQLEndpoint
+from .api.guard import SiteGuard
 from .api.limits import BodySizeLimitMiddleware
 from .api.pages import mount_pages
 from .api.rest.order_lane import OrderLane
@@ -88,7 +92,30 @@ async def _refused(request: Request, error: Exception) -> JSONResponse:
     """What the shop refuses, as `{"detail": message}` with its status (api/errors.py)."""
     refused = refusal(error)
     assert refused is not None, error
-    return JSONResponse(status_code=refused.status, content={"detail": refused.message})
+    return JSONResponse(
+        status_code=refused.status,
+        content={"detail": refused.message},
+        headers=refusal_headers(refused),
+    )
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+async def _method_not_allowed(request: Request, error: Exception) -> JSONResponse:
+    """405 with every method the path answers in `Allow` (Starlette names only those of the
+    first route that matched the path, and GET and POST of /orders are two routes)."""
+    allowed = [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in request.app.routes
+        )
+    ]
+    return JSONResponse(
+        {"detail": "Method Not Allowed"}, 405, headers={"allow": ", ".join(allowed)}
+    )
 
 
 async def _validation_error(request: Request, error: Exception) -> JSONResponse:
@@ -168,7 +195,29 @@ async def _stop_sagas(shop: Shop, replica: "Replica | None") -> None:
     logger.info("👋 Stopped; the other replicas take over its unfinished sagas")
 
 
-def _system_routes(app: FastAPI, runtime: Runtime) -> None:
+def _error_handlers(app: FastAPI) -> None:
+    """Every refusal as JSON: the shop's, FastAPI's 422, and 405 with its `Allow`."""
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(405, _method_not_allowed)
+    for refused in REFUSED:
+        app.add_exception_handler(refused, _refused)
+
+
+def _ops_guard(token: str | None) -> list[Any]:
+    """The dependency that keeps /metrics and /status to operators when `token` is set."""
+    if token is None:
+        return []
+    expected = f"Bearer {token}".encode()
+
+    async def check(authorization: str | None = Header(default=None)) -> None:
+        given = (authorization or "").encode()
+        if not hmac.compare_digest(given, expected):
+            raise HTTPException(401, "An operator's token is required (SAGA_OPS_TOKEN)")
+
+    return [Depends(check)]
+
+
+def _system_routes(app: FastAPI, runtime: Runtime, ops: list[Any]) -> None:
     """/ready and /status."""
 
     @app.get(
@@ -189,7 +238,13 @@ def _system_routes(app: FastAPI, runtime: Runtime) -> None:
             {"status": "ready" if up else "not ready", **checks}, 200 if up else 503
         )
 
-    @app.get("/status", tags=["System"], summary="What the server is doing right now")
+    @app.get(
+        "/status",
+        tags=["System"],
+        summary="What the server is doing right now",
+        dependencies=ops,
+        responses={401: {"description": "SAGA_OPS_TOKEN is set and not given"}},
+    )
     async def status() -> dict[str, object]:
         shop: Shop = app.state.shop
         health = await shop.participants.health()
@@ -215,6 +270,7 @@ def _system_routes(app: FastAPI, runtime: Runtime) -> None:
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The application for these settings (from the environment by default)."""
     settings = settings or Settings()
+    configure_exposure(production=settings.env == "production")
     runtime = Runtime()
     metrics = SagaMetrics()
 
@@ -232,10 +288,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
         participants, close_participants = _participants(settings, store)
         shop = Shop(
-            store, utc_now, settings.latency_scale, bus, settings.step_policy(), participants
+            store,
+            utc_now,
+            settings.latency_scale,
+            bus,
+            settings.step_policy(),
+            participants,
+            settings.limits(),
         )
         runtime.shop = shop
-        registry = SessionRegistry(shop, max_age=3600, ttl_seconds=settings.session_ttl_seconds)
+        registry = SessionRegistry(
+            shop,
+            max_age=3600,
+            ttl_seconds=settings.session_ttl_seconds,
+            max_sockets_per_session=settings.max_sockets_per_session,
+        )
         runtime.sessions = registry
         app.state.shop = shop
         app.state.bus = bus
@@ -277,23 +344,39 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         OrderLane, shop=lambda: runtime.shop, wait_seconds=settings.rest_wait_seconds
     )
-    app.add_middleware(GraphQLLane, allowed_origins=settings.allowed_origins)
-    app.add_middleware(SessionMiddleware, registry=runtime.registry)
+    app.add_middleware(
+        GraphQLLane,
+        allowed_origins=settings.allowed_origins,
+        max_subscriptions=settings.max_subscriptions_per_connection,
+    )
+    app.add_middleware(
+        SessionMiddleware, registry=runtime.registry, secure_cookie=settings.cookie_secure
+    )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
-    app.add_exception_handler(RequestValidationError, _validation_error)
-    for refused in REFUSED:
-        app.add_exception_handler(refused, _refused)
+    app.add_middleware(SiteGuard, allowed_origins=settings.allowed_origins)
+    _error_handlers(app)
     app.include_router(rest_router)
-    app.include_router(GraphQLEndpoint(settings.frontend_dir, settings.allowed_origins))
+    app.include_router(
+        GraphQLEndpoint(
+            settings.frontend_dir,
+            settings.allowed_origins,
+            settings.max_subscriptions_per_connection,
+        )
+    )
 
-    _system_routes(app, runtime)
+    ops = _ops_guard(settings.ops_token)
+    _system_routes(app, runtime, ops)
 
     @app.get(
         "/metrics",
         tags=["System"],
         summary="Prometheus metrics",
         response_class=Response,
-        responses={200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Text format"}},
+        dependencies=ops,
+        responses={
+            200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Text format"},
+            401: {"description": "SAGA_OPS_TOKEN is set and not given"},
+        },
     )
     async def prometheus_metrics() -> Response:
         return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)

@@ -8,6 +8,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from .saga.policy import RetryPolicy, StepPolicy
+from .shop.limits import Limits
 
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 PARTICIPANT_PORTS = {"inventory": 8101, "payment": 8102, "shipping": 8103}
@@ -42,11 +43,46 @@ class Settings(BaseSettings):
     """Calls in a row without an answer that open a remote participant's circuit."""
     circuit_cooldown_seconds: float = Field(default=2.0, gt=0)
     """How long an open circuit fails calls at once before it lets one through."""
+    order_rate_per_second: float = Field(default=5.0, ge=0)
+    """Orders one session may place per second on average (0: no limit); 429 past it."""
+    order_burst: int = Field(default=20, ge=0)
+    """... in bursts of at most this many."""
+    max_orders_per_session: int = Field(default=1_000, ge=0)
+    """Orders one session may hold until it is reset (0: no limit)."""
+    new_sessions_per_minute: int = Field(default=30, ge=0)
+    """New sessions one client address may open per minute (0: no limit)."""
+    max_sessions: int = Field(default=50_000, ge=0)
+    """Sessions alive at once (0: no limit): at the cap the longest idle are swept first, then
+    new visitors get 503."""
+    max_sockets_per_session: int = Field(default=10, ge=0)
+    """WebSockets one session may hold open at once (0: no limit)."""
+    max_subscriptions_per_connection: int = Field(default=100, ge=1)
+    max_websocket_message_bytes: int = Field(default=64 * 1024, ge=1024)
+    """The largest WebSocket message a client may send."""
+    env: Literal["development", "production"] = "development"
+    """`production` turns off GraphQL introspection, GraphiQL and "did you mean" suggestions."""
+    ops_token: str | None = None
+    """When set, /metrics and /status answer only requests with `Authorization: Bearer` it."""
+    cookie_secure: Literal["auto", "always", "never"] = "auto"
+    """The session cookie's `Secure`: `auto` sets it on requests that came over HTTPS (directly,
+    or through a trusted proxy's X-Forwarded-Proto)."""
+    trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1"])
+    """Addresses (or `*`) whose X-Forwarded-For and X-Forwarded-Proto are believed: the client's
+    address and scheme then come from them (uvicorn's `forwarded_allow_ips`)."""
     lease_seconds: float = Field(default=5.0, gt=0, le=300)
     """Scaled out: how long a replica's lease on its sagas lasts unless renewed (every third
     of it); once lapsed, another replica takes them over."""
     service_token: str | None = None
     """Carried by every call to a participant, and required by a participant service."""
+
+    def limits(self) -> Limits:
+        return Limits(
+            order_rate=self.order_rate_per_second,
+            order_burst=self.order_burst,
+            orders_per_session=self.max_orders_per_session,
+            sessions_per_minute=self.new_sessions_per_minute,
+            max_sessions=self.max_sessions,
+        )
 
     def step_policy(self) -> StepPolicy:
         """The default retries and timeouts of every step."""

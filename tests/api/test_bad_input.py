@@ -127,12 +127,15 @@ async def test_unknown_fields_are_ignored(client: httpx.AsyncClient) -> None:
     assert response.json()["status"] == "completed"
 
 
-async def test_a_text_body_is_refused_with_422(busy_session: httpx.AsyncClient) -> None:
+async def test_a_text_body_is_refused_with_415(busy_session: httpx.AsyncClient) -> None:
     response = await busy_session.post(
         "/orders", content=_with(), headers={"content-type": "text/plain"}
     )
 
-    assert response.status_code == 422
+    assert response.status_code == 415
+    assert response.json() == {
+        "detail": "Unsupported content type text/plain: send application/json"
+    }
 
 
 @pytest.mark.parametrize("path", ["/orders/" + "x" * 500, "/sagas/%00%ff", "/orders/%F0%9F%92%A5"])

@@ -13,6 +13,7 @@ from gql import Client, gql
 from gql.transport.exceptions import TransportError
 from gql.transport.websockets import WebsocketsTransport
 
+from tests.graphql.ws_api import GRAPHQL_TRANSPORT_WS, connect
 from tests.support.server import ServerProcess
 from tests.support.shop_api import TERMINAL, assert_invariants, exact, place
 from tests.support.waiting import eventually, wait_until
@@ -54,6 +55,29 @@ async def test_an_idle_session_expires_with_its_data_and_its_cookie_gets_a_fresh
         assert response.json() == []
         assert visitor.cookies["session_id"] != expired
         assert exact(await visitor.get("/inventory"))["inventory"]["product_1"] == 100
+
+
+async def test_a_session_with_an_open_socket_is_kept_past_its_ttl(
+    start_server: ServerFactory,
+) -> None:
+    server = start_server(SAGA_SESSION_TTL_SECONDS="1")
+    async with (
+        httpx.AsyncClient(base_url=server.url) as watching,
+        httpx.AsyncClient(base_url=server.url) as idle,
+        httpx.AsyncClient(base_url=server.url) as later,
+    ):
+        await place(watching, quantity=3)
+        await place(idle)
+        cookie = watching.cookies["session_id"]
+        async with connect(server.url, cookie=cookie, protocol=GRAPHQL_TRANSPORT_WS):
+            # The idle session goes; so does one opened after it, a TTL later: by then the
+            # session with a socket open has idled past its TTL too, and it stays.
+            server.logged("Removed 1 idle session")
+            await place(later)
+            server.logged("Removed 1 idle session", count=2)
+            orders = exact(await watching.get("/orders"))
+        assert [o["quantity"] for o in orders] == [3]
+        assert watching.cookies["session_id"] == cookie
 
 
 async def _caught_mid_saga(client: httpx.AsyncClient) -> bool | None:

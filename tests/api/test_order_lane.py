@@ -83,5 +83,5 @@ async def test_what_the_lane_leaves_gets_fastapis_own_answer(client: httpx.Async
     not_json = await client.post(
         "/orders", content=b"user_id=user_1", headers={"content-type": "text/plain"}
     )
-    assert not_json.status_code == 422
+    assert not_json.status_code == 415
     assert await state(client) == before

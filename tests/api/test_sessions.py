@@ -1,9 +1,12 @@
 """Sessions: server-issued cookies, isolation between visitors, reset."""
 
 import asyncio
+import base64
+from pathlib import Path
 
 import httpx
 
+from tests.support.server import ServerProcess
 from tests.support.shop_api import INITIAL_BALANCES, INITIAL_STOCK, order_body, place, state
 from tests.support.waiting import eventually
 
@@ -89,3 +92,37 @@ async def test_reset_is_refused_while_a_saga_of_the_session_runs(
     assert created.json()["status"] == "completed"
     assert len((await state(slow_client))["orders"]) == 1
     assert (await slow_client.post("/reset")).status_code == 200
+
+
+async def test_the_cookie_is_secure_only_over_https_as_a_trusted_proxy_says(
+    client: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    # The test server trusts 127.0.0.1 (the default): its X-Forwarded-Proto counts.
+    over_https = await client.get("/inventory", headers={"X-Forwarded-Proto": "https"})
+    plain = await client.get("/inventory", headers={"Cookie": "session_id=unknown"})
+
+    assert over_https.headers["set-cookie"].endswith("; Secure")
+    assert "Secure" not in plain.headers["set-cookie"]
+
+    # A server that trusts no proxy ignores the header.
+    untrusting = ServerProcess(
+        tmp_path / "saga.db", tmp_path / "server.log", env={"SAGA_TRUSTED_PROXIES": "[]"}
+    )
+    untrusting.start()
+    try:
+        async with httpx.AsyncClient(base_url=untrusting.url, timeout=30) as other:
+            forged = await other.get("/inventory", headers={"X-Forwarded-Proto": "https"})
+        assert "Secure" not in forged.headers["set-cookie"]
+    finally:
+        untrusting.stop()
+
+
+async def test_each_session_id_is_256_bits_issued_by_the_server(server_url: str) -> None:
+    ids = set()
+    for _ in range(20):
+        async with httpx.AsyncClient(base_url=server_url, timeout=30) as visitor:
+            await visitor.get("/inventory")
+            ids.add(visitor.cookies["session_id"])
+    assert len(ids) == 20
+    for session_id in ids:
+        assert len(base64.urlsafe_b64decode(session_id + "=")) == 32

@@ -8,7 +8,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, BrowserContext, Playwright, sync_playwright
+from playwright.sync_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Playwright,
+    sync_playwright,
+)
 
 from saga_demo.settings import Settings
 
@@ -67,13 +73,24 @@ def browser(chromium: Path, playwright: Playwright) -> Iterator[Browser]:
 
 @pytest.fixture
 def context(browser: Browser, built_frontend: Path) -> Iterator[BrowserContext]:
-    """A fresh visitor: no cookies, no local storage (GraphiQL keeps its editors there)."""
+    """A fresh visitor: no cookies, no local storage (GraphiQL keeps its editors there).
+
+    Every page it opens is held to the app's Content-Security-Policy: a violation (Chromium
+    reports each in the console) fails the test."""
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
     context.set_default_timeout(30_000)
+    violations: list[str] = []
+
+    def on_console(message: ConsoleMessage) -> None:
+        if "Content Security Policy" in message.text:
+            violations.append(message.text)
+
+    context.on("console", on_console)
     try:
         yield context
     finally:
         context.close()
+    assert violations == [], violations
 
 
 @pytest.fixture(scope="session")

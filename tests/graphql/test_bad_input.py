@@ -376,3 +376,26 @@ async def test_a_query_over_the_legacy_protocol_is_not_an_internal_server_error(
         assert answer["errors"][0]["extensions"]["code"] != "INTERNAL_SERVER_ERROR", answer
     else:
         assert answer["data"] == target.snapshot[2]
+
+
+@pytest.mark.parametrize(
+    "document",
+    [
+        # Ten levels below its root field (graphql's count): the deepest the limit lets through;
+        # "depth over 10" above is one more.
+        nested("orders", "edges", "node", "saga", "steps", "name", *"abcde"),
+        aliases(20),
+        # Just under 2,000 tokens: `{`, `inventory`, `{`, 1,995 fields, `}`, `}`.
+        "{ inventory { " + "available " * 1_995 + "} }",
+    ],
+    ids=["depth 10", "20 aliases", "1,999 tokens"],
+)
+async def test_a_document_at_each_limit_is_let_through_to_validation(
+    attacker: Visitor, document: str
+) -> None:
+    body = (await attacker.post(document)).json()
+
+    # Depth 10 names fields that do not exist below `name`: past the limits, validation says so.
+    codes = {e["extensions"]["code"] for e in body.get("errors", [])}
+    assert "BAD_USER_INPUT" not in codes, body
+    assert codes <= {"GRAPHQL_VALIDATION_FAILED"}, body

@@ -14,6 +14,16 @@ import httpx
 
 from tests.support.waiting import wait_until
 
+LIFTED_LIMITS = {
+    "SAGA_ORDER_RATE_PER_SECOND": "0",
+    "SAGA_MAX_ORDERS_PER_SESSION": "0",
+    "SAGA_NEW_SESSIONS_PER_MINUTE": "0",
+    "SAGA_MAX_SESSIONS": "0",
+    "SAGA_MAX_SOCKETS_PER_SESSION": "0",
+}
+"""The service's limits on visitors, lifted for the tests (which place orders and open sessions
+far faster than a visitor may): a test of a limit sets it again in its server's `env`."""
+
 
 def free_port() -> int:
     with socket.socket() as sock:
@@ -44,6 +54,7 @@ class ServerProcess:
             **os.environ,
             "SAGA_DATABASE_URL": f"sqlite:///{self.database}",
             "SAGA_LATENCY_SCALE": "0",
+            **LIFTED_LIMITS,
             **self.env,
         }
         self._log = self.log_path.open("ab")

@@ -10,6 +10,7 @@ from ..participants import ParticipantDown
 from ..saga import CancelAnswer
 from ..shop.errors import CancelRefused, NothingToRetry
 from ..shop.faults import FaultPlanError
+from ..shop.limits import AtCapacity, RateLimited, retry_after_header
 from ..store.errors import IdempotencyConflict, SagaNotFound, SessionBusy
 
 
@@ -32,6 +33,8 @@ class Refusal:
     status: int
     message: str
     field: str | None = None
+    retry_after: float | None = None
+    """Seconds until asking again may succeed (REST's `Retry-After`)."""
 
 
 CANCEL_REFUSALS = {
@@ -60,8 +63,22 @@ _FIXED: dict[type[Exception], Refusal] = {
     ),
 }
 
-REFUSED: tuple[type[Exception], ...] = (*_FIXED, CancelRefused, FaultPlanError, ParticipantDown)
+REFUSED: tuple[type[Exception], ...] = (
+    *_FIXED,
+    CancelRefused,
+    FaultPlanError,
+    ParticipantDown,
+    RateLimited,
+    AtCapacity,
+)
 """The exceptions `refusal` answers for."""
+
+
+def refusal_headers(refused: Refusal) -> dict[str, str] | None:
+    """The HTTP headers a refusal carries: `Retry-After` when waiting helps."""
+    if refused.retry_after is None:
+        return None
+    return {"retry-after": retry_after_header(refused.retry_after)}
 
 
 def refusal(error: BaseException) -> Refusal | None:
@@ -74,6 +91,10 @@ def refusal(error: BaseException) -> Refusal | None:
             503,
             f"The {error.name} participant is unavailable; reset again to complete the reset.",
         )
+    if isinstance(error, RateLimited | AtCapacity):
+        limited = isinstance(error, RateLimited)
+        code = ErrorCode.RATE_LIMITED if limited else ErrorCode.SERVICE_UNAVAILABLE
+        return Refusal(code, 429 if limited else 503, str(error), retry_after=error.retry_after)
     if isinstance(error, FaultPlanError):
         return Refusal(ErrorCode.BAD_USER_INPUT, 422, str(error), f"faults{error.field}")
     for kind, refused in _FIXED.items():

@@ -9,7 +9,7 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import Depends, Request
 from starlette.datastructures import MutableHeaders
@@ -25,13 +25,18 @@ _RECENT_LIMIT = 10_000
 class SessionRegistry:
     """Checks cookies against the store, creating sessions where needed."""
 
-    def __init__(self, shop: Shop, max_age: int, ttl_seconds: float) -> None:
+    def __init__(
+        self, shop: Shop, max_age: int, ttl_seconds: float, max_sockets_per_session: int = 0
+    ) -> None:
         self._shop = shop
+        self.max_sockets = max_sockets_per_session
+        """Sockets one session may hold open here at once (0: no limit)."""
         self.max_age = max_age
         # Touching a session is a write: within this many seconds of the last touch, trust it.
         self._touch_interval = min(30.0, ttl_seconds / 4)
         self._recent: dict[str, float] = {}
         self._sockets: Counter[str] = Counter()
+        shop.connected_sessions = self.connected_sessions
 
     async def existing(self, cookie: str | None) -> str | None:
         """The session the cookie names, if valid and alive; never a new one."""
@@ -46,12 +51,13 @@ class SessionRegistry:
             return cookie
         return None
 
-    async def resolve(self, cookie: str | None) -> str:
-        """The session the cookie names, if valid and alive, else a new one."""
+    async def resolve(self, cookie: str | None, client: str | None = None) -> str:
+        """The session the cookie names, if valid and alive, else a new one (for the client at
+        that address: `RateLimited` if it opened too many lately)."""
         existing = await self.existing(cookie)
         if existing is not None:
             return existing
-        session_id = await self._shop.open_session()
+        session_id = await self._shop.open_session(client)
         self._remember(session_id, time.monotonic())
         return session_id
 
@@ -69,6 +75,9 @@ class SessionRegistry:
             if not self._sockets[session_id]:
                 del self._sockets[session_id]
 
+    def sockets_of(self, session_id: str) -> int:
+        return self._sockets.get(session_id, 0)
+
     def connected_sessions(self) -> set[str]:
         return set(self._sockets)
 
@@ -81,23 +90,28 @@ class SessionRegistry:
             self._recent = {s: t for s, t in self._recent.items() if now - t < self._touch_interval}
         self._recent[session_id] = now
 
-    def cookie_header(self, session_id: str) -> str:
+    def cookie_header(self, session_id: str, *, secure: bool = False) -> str:
+        """The `Set-Cookie` value; `secure` over HTTPS (the browser then sends it only there)."""
         return (
             f"{SESSION_COOKIE}={session_id}; Max-Age={self.max_age}; Path=/; HttpOnly; SameSite=Lax"
+            + ("; Secure" if secure else "")
         )
 
 
 class SessionHandle:
     """The caller's session for one request, resolved on first use."""
 
-    def __init__(self, registry: SessionRegistry, cookie: str | None) -> None:
+    def __init__(
+        self, registry: SessionRegistry, cookie: str | None, client: str | None = None
+    ) -> None:
         self._registry = registry
         self._cookie = cookie
+        self._client = client
         self.session_id: str | None = None
 
     async def resolve(self) -> str:
         if self.session_id is None:
-            self.session_id = await self._registry.resolve(self._cookie)
+            self.session_id = await self._registry.resolve(self._cookie, self._client)
         return self.session_id
 
 
@@ -114,9 +128,15 @@ def _cookie_from(scope: Scope) -> str | None:
 class SessionMiddleware:
     """Gives each HTTP request a lazy `SessionHandle`, and sets the cookie once it is used."""
 
-    def __init__(self, app: ASGIApp, registry: Callable[[], SessionRegistry]) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        registry: Callable[[], SessionRegistry],
+        secure_cookie: Literal["auto", "always", "never"] = "auto",
+    ) -> None:
         self._app = app
         self._registry = registry
+        self._secure = secure_cookie
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "websocket":
@@ -126,13 +146,18 @@ class SessionMiddleware:
             await self._app(scope, receive, send)
             return
         registry = self._registry()
-        handle = SessionHandle(registry, _cookie_from(scope))
+        client = scope.get("client")
+        handle = SessionHandle(registry, _cookie_from(scope), client[0] if client else None)
         scope.setdefault("state", {})["session"] = handle
+
+        # `auto`: Secure over HTTPS, as uvicorn sees the scheme (a trusted proxy's
+        # X-Forwarded-Proto included: SAGA_TRUSTED_PROXIES).
+        secure = self._secure == "always" or (self._secure == "auto" and scope["scheme"] == "https")
 
         async def send_with_cookie(message: Message) -> None:
             if message["type"] == "http.response.start" and handle.session_id is not None:
                 MutableHeaders(scope=message).append(
-                    "set-cookie", registry.cookie_header(handle.session_id)
+                    "set-cookie", registry.cookie_header(handle.session_id, secure=secure)
                 )
             await send(message)
 
@@ -145,6 +170,11 @@ class SessionMiddleware:
         if session_id is None:
             # Closing before accepting refuses the handshake: HTTP 403.
             await send({"type": "websocket.close", "code": 1008, "reason": "no valid session"})
+            return
+        if registry.max_sockets and registry.sockets_of(session_id) >= registry.max_sockets:
+            # Refused before the handshake: HTTP 403, and the reason for the logs.
+            reason = f"at most {registry.max_sockets} sockets per session"
+            await send({"type": "websocket.close", "code": 1008, "reason": reason})
             return
         handle = SessionHandle(registry, None)
         handle.session_id = session_id

@@ -27,6 +27,12 @@ SERVER_SETTINGS: dict[str, str] = {
     "SAGA_SESSION_TTL_SECONDS": str(7 * 24 * 3600),
     "SAGA_REST_WAIT_SECONDS": "120",
     "SAGA_LOG_FORMAT": "text",
+    # The limits on visitors, lifted: the load clients are not visitors.
+    "SAGA_ORDER_RATE_PER_SECOND": "0",
+    "SAGA_MAX_ORDERS_PER_SESSION": "0",
+    "SAGA_NEW_SESSIONS_PER_MINUTE": "0",
+    "SAGA_MAX_SESSIONS": "0",
+    "SAGA_MAX_SOCKETS_PER_SESSION": "0",
 }
 START_DEADLINE_SECONDS = 120.0
 STOP_DEADLINE_SECONDS = 20.0

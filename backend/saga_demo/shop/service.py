@@ -4,6 +4,7 @@ import hashlib
 import json
 import logging
 import secrets
+import time
 from collections.abc import AsyncGenerator, Callable, Collection
 from dataclasses import asdict
 from datetime import datetime, timedelta
@@ -26,6 +27,7 @@ from ..store.errors import SagaNotFound
 from ..store.records import EventRecord, NewOrder, SagaRow
 from .errors import CancelRefused, NothingToRetry
 from .faults import Fault, check_plan
+from .limits import AtCapacity, Limits, Rate, RateLimited
 from .money import from_cents, to_cents
 from .order_saga import OrderPayload, OrderSteps, order_saga
 from .orders import Order, OrderRequest
@@ -38,6 +40,10 @@ def _fingerprint(payload: OrderPayload) -> str:
     fields = (payload.user_id, payload.product_id, payload.quantity, payload.amount_cents)
     faults = [asdict(fault) for fault in payload.faults]
     return hashlib.sha256(json.dumps([fields, faults]).encode()).hexdigest()
+
+
+SESSION_COUNT_SECONDS = 1.0
+"""How long a count of the sessions alive is trusted (new ones counted here meanwhile)."""
 
 
 def _ends_saga(event: EventRecord) -> bool:
@@ -55,11 +61,20 @@ class Shop:
         bus: EventBus | None = None,
         policy: StepPolicy | None = None,
         participants: Participants | None = None,
+        limits: Limits | None = None,
     ) -> None:
         """`bus` must be the one the store publishes its commits to, for the `watch_` calls;
         the participants are in-process (the embedded mode) unless given."""
         self._store = store
         self._clock = clock
+        self.limits = limits or Limits.lifted()
+        self._order_rate = Rate(self.limits.order_rate, self.limits.order_burst)
+        self._session_rate = Rate(
+            self.limits.sessions_per_minute / 60, self.limits.sessions_per_minute
+        )
+        self._sessions_counted = (0, -SESSION_COUNT_SECONDS)
+        self.connected_sessions: Callable[[], Collection[str]] = frozenset
+        """The sessions with a socket open here (the session registry says), never swept."""
         self._bus = bus or EventBus()
         # The shop reads the participants' data through them, never their tables.
         self.participants = participants or in_process(store, clock, latency_scale)
@@ -74,12 +89,54 @@ class Shop:
         )
         self.orchestrator = Orchestrator(store.log, [self.definition], clock, policy)
 
-    async def open_session(self) -> str:
+    async def open_session(self, client: str | None = None) -> str:
         """A new session; its participants seed its stock and balances (the original demo's)
-        on first use."""
+        on first use. `RateLimited` when the client's address opened too many lately;
+        `AtCapacity` when the service holds as many as it may and none is idle enough to go."""
+        if client is not None:
+            wait = self._session_rate.take(client)
+            if wait:
+                raise RateLimited(
+                    f"Too many new sessions from {client}: at most "
+                    f"{self.limits.sessions_per_minute} a minute",
+                    wait,
+                )
+        if self.limits.max_sessions:
+            await self._make_room()
         session_id = secrets.token_urlsafe(32)
         await self._store.sessions.create(session_id, self._clock())
         return session_id
+
+    async def _make_room(self) -> None:
+        """Below the cap on sessions, or make room: the longest idle go first."""
+        count, at = self._sessions_counted
+        now = time.monotonic()
+        if now - at >= SESSION_COUNT_SECONDS:
+            count, at = await self._store.sessions.count(), now
+        if count >= self.limits.max_sessions:
+            room = max(1, self.limits.max_sessions // 100)
+            keep = self.connected_sessions()
+            removed = await self.expire_sessions(timedelta(0), keep=keep, limit=room)
+            count -= len(removed)
+            if count >= self.limits.max_sessions:
+                self._sessions_counted = (count, at)
+                raise AtCapacity(
+                    "The service holds as many sessions as it may; try again shortly",
+                    SESSION_COUNT_SECONDS * 30,
+                )
+        self._sessions_counted = (count + 1, at)
+
+    async def _within_order_limits(self, session_id: str) -> None:
+        wait = self._order_rate.take(session_id)
+        if wait:
+            raise RateLimited(
+                f"Orders too fast: at most {self.limits.order_rate:g} a second "
+                f"(in bursts of {self.limits.order_burst})",
+                wait,
+            )
+        most = self.limits.orders_per_session
+        if most and await self._store.orders.count(session_id, status=None) >= most:
+            raise RateLimited(f"This session holds {most} orders, the most it may: reset it")
 
     async def database_answers(self) -> bool:
         """Whether the store's database answers a query now (for /ready)."""
@@ -98,10 +155,12 @@ class Shop:
         self, session_id: str, request: OrderRequest, idempotency_key: str | None = None
     ) -> tuple[Order, SagaRow]:
         """Record the order with its saga, start the saga, and return both as recorded.
+        `RateLimited` when the session places orders too fast, or holds as many as it may.
 
         With an idempotency key the session used before for the same request, nothing new
         happens: the order recorded then is returned, with its saga as it is now.
         `IdempotencyConflict` if the key was used for a different request."""
+        await self._within_order_limits(session_id)
         order_id = time_ordered_id()
         payload = OrderPayload(
             session_id=session_id,
@@ -223,10 +282,13 @@ class Shop:
         cents = await self.participants.payment.balances(session_id)
         return {user: from_cents(c) for user, c in cents.items()}
 
-    async def expire_sessions(self, idle_for: timedelta, keep: Collection[str]) -> list[str]:
-        """Delete sessions idle for that long, with their data (the participants' too), except
-        those running a saga or in `keep`; returns their ids."""
-        removed = await self._store.sessions.delete_idle(self._clock() - idle_for, keep)
+    async def expire_sessions(
+        self, idle_for: timedelta, keep: Collection[str], limit: int = 500
+    ) -> list[str]:
+        """Delete sessions idle for that long (the longest idle first, at most `limit`), with
+        their data (the participants' too), except those running a saga or in `keep`; returns
+        their ids."""
+        removed = await self._store.sessions.delete_idle(self._clock() - idle_for, keep, limit)
         for session_id in removed:
             try:
                 await self._forget_at_participants(session_id)

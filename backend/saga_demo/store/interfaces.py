@@ -121,6 +121,10 @@ class Sessions(Protocol):
         """Mark the session as seen now; False if it does not exist."""
         ...
 
+    async def count(self) -> int:
+        """How many sessions there are."""
+        ...
+
     async def touch_all(self, session_ids: Collection[str], at: datetime) -> None:
         """Mark every one of these sessions as seen now (those with a socket open here)."""
         ...

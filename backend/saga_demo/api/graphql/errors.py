@@ -7,6 +7,7 @@ get a code.
 """
 
 import logging
+import math
 import re
 
 from graphql import GraphQLError
@@ -14,6 +15,7 @@ from strawberry.extensions import MaskErrors
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
 
 from ..errors import ErrorCode, Refusal, refusal
+from .exposure import without_suggestions
 
 logger = logging.getLogger(__name__)
 
@@ -49,6 +51,8 @@ def _refusal_extensions(error: GraphQLError, refused: Refusal) -> dict[str, obje
         field = graphql_name(refused.field)
         argument = INPUT_ARGUMENTS.get(str(error.path[0])) if error.path else None
         extensions["field"] = f"{argument}.{field}" if argument else field
+    if refused.retry_after is not None:
+        extensions["retryAfter"] = math.ceil(refused.retry_after)
     return extensions
 
 
@@ -120,7 +124,8 @@ def coded(error: GraphQLError) -> GraphQLError:
     if error.extensions and "code" in error.extensions:
         return error
     if error.path is None and original is None:
-        return _with_code(error, error.message, {"code": _request_error_code(error)})
+        message = without_suggestions(error.message)
+        return _with_code(error, message, {"code": _request_error_code(error)})
     if isinstance(original, (InvalidOperationTypeError, CannotGetOperationTypeError)):
         # e.g. a query over the legacy graphql-ws protocol, which serves subscriptions only
         return _with_code(error, error.message, {"code": ErrorCode.GRAPHQL_VALIDATION_FAILED})

@@ -13,16 +13,21 @@ It sits inside the session and body-size middlewares, as the order lane does: th
 arrives with its session checked, and an oversized body gets the same 413.
 """
 
+import math
+
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 
+from ..errors import REFUSED, refusal, refusal_headers
 from ..lanes import JSON_TYPES, content_type
+from ..sessions import SessionHandle
 from .context import Context, get_context
 from .events_ws import EventsHandler
-from .router import CONNECTION_INIT_WAIT, GRAPHQL_PATH, MAX_SUBSCRIPTIONS_PER_CONNECTION
+from .media import respond_as_preferred
+from .router import CONNECTION_INIT_WAIT, GRAPHQL_PATH
 from .schema import schema
 
 
@@ -39,22 +44,51 @@ def _json_post(scope: Scope) -> bool:
     return scope["method"] == "POST" and content_type(scope) in JSON_TYPES
 
 
+async def _session_given(scope: Scope, send: Send) -> bool:
+    """Resolve the caller's session before the view needs it; a limit that refuses a new one
+    (too many from the address, the service full) is answered here as a GraphQL error."""
+    handle: SessionHandle = scope["state"]["session"]
+    try:
+        await handle.resolve()
+    except REFUSED as error:
+        refused = refusal(error)
+        if refused is None:
+            raise
+        extensions: dict[str, object] = {"code": refused.code}
+        if refused.retry_after is not None:
+            extensions["retryAfter"] = math.ceil(refused.retry_after)
+        body = {"data": None, "errors": [{"message": refused.message, "extensions": extensions}]}
+        response = JSONResponse(body, refused.status, headers=refusal_headers(refused))
+        await response(scope, _nothing, send)
+        return False
+    return True
+
+
+async def _nothing() -> Message:
+    return {"type": "http.disconnect"}
+
+
 class GraphQLLane:
     """Answers JSON posts and WebSockets on `/graphql`; every other request goes on to `app`."""
 
-    def __init__(self, app: ASGIApp, allowed_origins: list[str]) -> None:
+    def __init__(
+        self, app: ASGIApp, allowed_origins: list[str], max_subscriptions: int = 100
+    ) -> None:
         self._app = app
         self._view = _StrawberryView(
             schema,
             graphql_ide=None,
             allowed_origins=allowed_origins,
             connection_init_wait_timeout=CONNECTION_INIT_WAIT,
-            max_subscriptions_per_connection=MAX_SUBSCRIPTIONS_PER_CONNECTION,
+            max_subscriptions_per_connection=max_subscriptions,
         )
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         ours = scope["type"] == "websocket" or (scope["type"] == "http" and _json_post(scope))
         if ours and scope["path"] == GRAPHQL_PATH:
-            await self._view(scope, receive, send)
+            if scope["type"] == "websocket":
+                await self._view(scope, receive, send)
+            elif await _session_given(scope, send):
+                await respond_as_preferred(self._view, scope, receive, send)
             return
         await self._app(scope, receive, send)

@@ -15,26 +15,28 @@ from strawberry.fastapi import GraphQLRouter
 
 from ..sessions import SessionHandle
 from .context import Context, get_context
+from .exposure import EXPOSURE
 from .schema import schema
 
 GRAPHIQL_PAGE = "graphiql.html"
 GRAPHQL_PATH = "/graphql"
 # What the router and the lane (`lane.py`) both serve with.
 CONNECTION_INIT_WAIT = timedelta(seconds=10)
-MAX_SUBSCRIPTIONS_PER_CONNECTION = 100
 
 
 class GraphQLEndpoint(GraphQLRouter[Context, None]):
     """Strawberry's router, with the GraphiQL bundled in the front end instead of a CDN's."""
 
-    def __init__(self, frontend_dir: Path, allowed_origins: list[str]) -> None:
+    def __init__(
+        self, frontend_dir: Path, allowed_origins: list[str], max_subscriptions: int = 100
+    ) -> None:
         super().__init__(
             schema,
             path=GRAPHQL_PATH,
             context_getter=get_context,
             allowed_origins=allowed_origins,
             connection_init_wait_timeout=CONNECTION_INIT_WAIT,
-            max_subscriptions_per_connection=MAX_SUBSCRIPTIONS_PER_CONNECTION,
+            max_subscriptions_per_connection=max_subscriptions,
         )
         self._page = frontend_dir / GRAPHIQL_PAGE
         # HEAD answers as a browser's GET does (the page), without the body.
@@ -43,6 +45,8 @@ class GraphQLEndpoint(GraphQLRouter[Context, None]):
         )
 
     async def render_graphql_ide(self, request: Request) -> HTMLResponse:
+        if not EXPOSURE.ide:
+            return HTMLResponse("Not Found", 404)
         # The page takes a session now, so that its WebSocket arrives with the cookie.
         handle: SessionHandle = request.state.session
         await handle.resolve()

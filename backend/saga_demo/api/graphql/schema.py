@@ -4,7 +4,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
+from graphql import ASTValidationRule, GraphQLError
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -17,6 +17,7 @@ from strawberry.types import ExecutionContext, ExecutionResult
 from strawberry.types.graphql import OperationType
 
 from .errors import ErrorCodes
+from .exposure import IntrospectionWhenExposed
 from .mutation import Mutation
 from .query import Query
 from .subscription import Subscription
@@ -75,7 +76,8 @@ MAX_ALIASES = 20
 MAX_TOKENS = 2_000
 CACHE_SIZE = 256
 
-LIMIT_RULES = [
+LIMIT_RULES: list[type[ASTValidationRule]] = [
+    IntrospectionWhenExposed,
     *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
     *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
 ]

@@ -22,7 +22,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ...shop.bounds import MAX_IDEMPOTENCY_KEY_LENGTH
 from ...shop.service import Shop
-from ..errors import REFUSED, refusal
+from ..errors import REFUSED, refusal, refusal_headers
 from ..lanes import JSON_TYPES, content_type
 from ..sessions import SessionHandle
 from .routes import place_order_and_wait
@@ -106,15 +106,19 @@ class OrderLane:
             await self._app(scope, _replaying(body, receive), send)
             return
         session: SessionHandle = scope["state"]["session"]
-        session_id = await session.resolve()
         response: Response
         try:
+            session_id = await session.resolve()
             answer = await place_order_and_wait(shop, session_id, request, key, self._wait_seconds)
         except REFUSED as error:
             refused = refusal(error)
             if refused is None:
                 raise
-            response = JSONResponse({"detail": refused.message}, status_code=refused.status)
+            response = JSONResponse(
+                {"detail": refused.message},
+                status_code=refused.status,
+                headers=refusal_headers(refused),
+            )
         else:
             response = Response(answer.model_dump_json(), 201, media_type="application/json")
         await response(scope, receive, send)

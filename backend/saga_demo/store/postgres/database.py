@@ -64,6 +64,13 @@ class _InOrder:
                 del self._locks[session_id]
 
 
+async def _nothing_to_reset(conn: asyncpg.Connection) -> None:
+    """asyncpg resets each connection it takes back (advisory locks, cursors, listeners,
+    settings: a round trip after every statement). Nothing here outlives its statement or
+    transaction: the advisory locks taken on pool connections are transaction-level, LISTEN has
+    a connection of its own, and no statement changes a setting."""
+
+
 class PostgresDatabase:
     """A pool, the commit listener, and what the writes have done (for /metrics)."""
 
@@ -89,6 +96,7 @@ class PostgresDatabase:
             min_size=min(2, pool_size),
             max_size=pool_size,
             server_settings={"application_name": application_name},
+            reset=_nothing_to_reset,
         )
         return cls(pool, database_url, on_commit)
 

@@ -39,6 +39,12 @@ class PostgresSessions:
         )
         return bool(status == "UPDATE 1")
 
+    async def count(self) -> int:
+        value = await self._db.statement(
+            lambda conn: conn.fetchval("SELECT count(*) FROM sessions")
+        )
+        return int(value)
+
     async def touch_all(self, session_ids: Collection[str], at: datetime) -> None:
         if session_ids:
             await self._db.statement(

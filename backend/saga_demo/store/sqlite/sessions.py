@@ -74,6 +74,12 @@ class SqliteSessions:
             )
         )
 
+    async def count(self) -> int:
+        row = await self._db.read(
+            lambda conn: conn.execute("SELECT count(*) FROM sessions").fetchone()
+        )
+        return int(row[0])
+
     async def touch_all(self, session_ids: Collection[str], at: datetime) -> None:
         if not session_ids:
             return
