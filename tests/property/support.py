@@ -26,10 +26,6 @@ CENTS = Decimal(100)
 EventLine = tuple[str, str | None]
 
 
-BACKENDS = ("sqlite", "postgres")
-"""Each property holds on both stores (PostgreSQL: a database of its own per example)."""
-
-
 @asynccontextmanager
 async def fresh_store(folder: Path, backend: str = "sqlite") -> AsyncIterator[Store]:
     """A migrated store, SQLite in `folder` or a fresh PostgreSQL database, wired like the
