@@ -1,5 +1,6 @@
 """Replicas on one PostgreSQL database, each test with a database of its own."""
 
+import signal
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -36,5 +37,5 @@ def start_replica(tmp_path: Path, database_url: str) -> Iterator[Start]:
     yield start
     for server in started:
         if server.process is not None:
-            server.process.send_signal(18)  # SIGCONT, should a test have left one stopped
+            server.process.send_signal(signal.SIGCONT)  # should a test have left one stopped
             server.stop()

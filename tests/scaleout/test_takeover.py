@@ -125,7 +125,7 @@ async def test_a_replica_stalled_past_its_lease_is_fenced_and_the_other_finishes
     a = start_replica("a", SAGA_LATENCY_SCALE="3", SAGA_REST_WAIT_SECONDS="0")
     b = start_replica("b", SAGA_LATENCY_SCALE="3")
     async with httpx.AsyncClient(base_url=a.url, timeout=30) as on_a:
-        (order_id,) = [p["order_id"] for p in [await place(on_a)]]
+        order_id = (await place(on_a))["order_id"]
         await eventually(
             partial(_caught_mid_saga, [on_a], "processing"), timeout=10, what="a saga mid-way"
         )
