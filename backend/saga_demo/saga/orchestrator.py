@@ -148,12 +148,18 @@ class Orchestrator:
         if task is None:
             return None
         await finished_within(task, timeout)
-        if task.done() and not task.cancelled() and task.exception() is None:
+        if not task.done():
+            return None
+        # Its done callback may not have run yet: forget it now, so that once the wait is over
+        # the saga no longer counts as running here.
+        self._forget(saga_id, task)
+        if not task.cancelled() and task.exception() is None:
             return task.result()
         return None
 
     def is_running(self, saga_id: str) -> bool:
-        return saga_id in self._tasks
+        task = self._tasks.get(saga_id)
+        return task is not None and not task.done()
 
     @property
     def running_count(self) -> int:
