@@ -22,6 +22,7 @@ from .api.graphql.context import SubscriptionGauge
 from .api.graphql.exposure import configure as configure_exposure
 from .api.graphql.lane import GraphQLLane
 from .api.graphql.router import GraphQLEndpoint
+from .api.graphql.sockets import SocketWatch
 from .api.guard import SiteGuard
 from .api.limits import BodySizeLimitMiddleware
 from .api.pages import mount_pages
@@ -273,6 +274,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     configure_exposure(production=settings.env == "production")
     runtime = Runtime()
     metrics = SagaMetrics()
+    sockets = SocketWatch(settings.websocket_idle_seconds, settings.websocket_send_timeout_seconds)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -310,15 +312,19 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         _measure(metrics, gauge, registry, store)
         metrics.sources.circuits = _circuits(shop)
         app.state.replica = replica = await _start_replica(settings, store, shop, bus)
-        sweeper = asyncio.create_task(
-            sweep_idle_sessions(shop, registry, settings.session_ttl_seconds), name="sweeper"
-        )
+        periodic = [
+            asyncio.create_task(
+                sweep_idle_sessions(shop, registry, settings.session_ttl_seconds), name="sweeper"
+            ),
+            asyncio.create_task(sockets.run(), name="socket-watch"),
+        ]
         _settle_the_collector()
         try:
             yield
         finally:
-            sweeper.cancel()
-            await asyncio.gather(sweeper, return_exceptions=True)
+            for task in periodic:
+                task.cancel()
+            await asyncio.gather(*periodic, return_exceptions=True)
             await _stop_sagas(shop, replica)
             await close_participants()
             await store.close()
@@ -347,6 +353,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         GraphQLLane,
         allowed_origins=settings.allowed_origins,
+        watch=sockets,
         max_subscriptions=settings.max_subscriptions_per_connection,
     )
     app.add_middleware(

@@ -59,6 +59,11 @@ class Settings(BaseSettings):
     max_subscriptions_per_connection: int = Field(default=100, ge=1)
     max_websocket_message_bytes: int = Field(default=64 * 1024, ge=1024)
     """The largest WebSocket message a client may send."""
+    websocket_idle_seconds: float = Field(default=60.0, ge=0)
+    """A WebSocket that runs no subscription this long is closed (0: never)."""
+    websocket_send_timeout_seconds: float = Field(default=10.0, ge=0)
+    """A WebSocket whose client leaves a send waiting this long (it reads too slowly) is
+    dropped; it resumes from the log when it reconnects (0: never)."""
     env: Literal["development", "production"] = "development"
     """`production` turns off GraphQL introspection, GraphiQL and "did you mean" suggestions."""
     ops_token: str | None = None

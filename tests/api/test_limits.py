@@ -1,11 +1,13 @@
 """The limits on what one visitor may ask, each on both sides of its bound, with its error and
 what lifts it again: the order rate per session, the orders a session holds, the new sessions
 per client address, the sessions alive at once, the sockets per session, the subscriptions per
-socket and the size of a WebSocket message."""
+socket, the size of a WebSocket message; and a socket's two clocks: closed once it has run no
+subscription for a while, dropped when its client stops reading."""
 
 import asyncio
 import contextlib
 import json
+import socket
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Iterator
@@ -18,6 +20,7 @@ from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidStatus
 from websockets.typing import Subprotocol
 
+from tests.graphql import documents
 from tests.graphql.ws_api import websocket_url
 from tests.support.server import ServerProcess
 from tests.support.shop_api import exact, order_body, state
@@ -264,3 +267,145 @@ async def test_at_the_cap_on_sessions_the_longest_idle_goes_first_then_new_ones_
     finally:
         for client in (oldest, second, third, fourth, fifth):
             await client.aclose()
+
+
+IDLE_SECONDS = 2.0
+SEND_TIMEOUT_SECONDS = 2.0
+SUBSCRIBE_EVENTS = {"type": "subscribe", "payload": {"query": documents.SESSION_EVENTS}}
+
+
+@pytest.fixture(scope="module")
+def clocked(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServerProcess]:
+    """Sockets closed after 2 s with no subscription, dropped after 2 s of a client not reading."""
+    yield from _serve(
+        tmp_path_factory.mktemp("clocked"),
+        SAGA_WEBSOCKET_IDLE_SECONDS=str(IDLE_SECONDS),
+        SAGA_WEBSOCKET_SEND_TIMEOUT_SECONDS=str(SEND_TIMEOUT_SECONDS),
+    )
+
+
+@pytest.fixture
+async def clocked_visitor(clocked: ServerProcess) -> AsyncIterator[httpx.AsyncClient]:
+    async with httpx.AsyncClient(base_url=clocked.url, timeout=30) as client:
+        await client.get("/inventory")
+        yield client
+
+
+async def _acked(socket: ClientConnection) -> ClientConnection:
+    await socket.send(json.dumps({"type": "connection_init"}))
+    assert (await _receive(socket))["type"] == "connection_ack"
+    return socket
+
+
+async def _subscriptions_open(client: httpx.AsyncClient, count: int) -> None:
+    async def probe() -> bool | None:
+        return (await client.get("/status")).json()["subscriptions"] == count or None
+
+    await eventually(probe, timeout=10, what=f"{count} subscriptions open")
+
+
+async def _closed(socket: ClientConnection, within: float) -> ConnectionClosed:
+    """Read (and drop) what the socket still delivers until it closes."""
+    try:
+        async with asyncio.timeout(within):
+            while True:
+                await socket.recv()
+    except ConnectionClosed as closed:
+        return closed
+
+
+async def test_a_socket_without_a_subscription_is_closed_once_idle_for_the_period(
+    clocked: ServerProcess, clocked_visitor: httpx.AsyncClient
+) -> None:
+    cookie = clocked_visitor.cookies["session_id"]
+    async with contextlib.AsyncExitStack() as sockets:
+        idle, busy = [
+            await _acked(await sockets.enter_async_context(await _socket(clocked, cookie)))
+            for _ in range(2)
+        ]
+        acked = time.monotonic()
+        await busy.send(json.dumps(SUBSCRIBE_EVENTS | {"id": "1"}))
+        await _subscriptions_open(clocked_visitor, 1)
+
+        closed = await _closed(idle, within=IDLE_SECONDS * 5)
+        assert time.monotonic() - acked >= IDLE_SECONDS
+        assert closed.rcvd is not None
+        assert (closed.rcvd.code, closed.rcvd.reason) == (1000, "no subscription for 2 s")
+
+        # Past the period, the socket with a subscription is open: it gets the next event.
+        await clocked_visitor.post("/orders", json=order_body())
+        assert (await _receive(busy))["type"] == "next"
+        # Once its subscription ends, its own period begins.
+        await busy.send(json.dumps({"id": "1", "type": "complete"}))
+        completed = time.monotonic()
+        closed = await _closed(busy, within=IDLE_SECONDS * 5)
+        assert time.monotonic() - completed >= IDLE_SECONDS
+        assert closed.rcvd is not None
+        assert closed.rcvd.code == 1000
+    assert (await clocked_visitor.get("/inventory")).status_code == 200  # the session is intact
+
+
+async def _reading_slowly(server: ServerProcess, cookie: str) -> ClientConnection:
+    """A socket whose client reads into a tiny buffer and holds one message at most: once it
+    stops reading, the server's sends soon wait."""
+    raw = socket.socket()
+    raw.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+    raw.setblocking(False)
+    await asyncio.get_running_loop().sock_connect(raw, ("127.0.0.1", server.port))
+    return await connect(
+        websocket_url(server.url),
+        sock=raw,
+        max_queue=1,
+        subprotocols=[GRAPHQL_TRANSPORT_WS],
+        additional_headers={"Cookie": f"session_id={cookie}", "Origin": server.url},
+    )
+
+
+async def _last_event_id(client: httpx.AsyncClient) -> int:
+    """The session's newest event id, from the log (a session numbers its events 1, 2, ...)."""
+    query = "{ orders(first: 5) { edges { node { saga { events { id } } } } } }"
+    answer = exact(await client.post("/graphql", json={"query": query}))
+    edges = answer["data"]["orders"]["edges"]
+    return max(int(e["id"]) for edge in edges for e in edge["node"]["saga"]["events"])
+
+
+async def test_a_client_too_slow_to_read_is_dropped_and_catches_up_from_the_log(
+    clocked: ServerProcess, clocked_visitor: httpx.AsyncClient
+) -> None:
+    cookie = clocked_visitor.cookies["session_id"]
+    async with contextlib.AsyncExitStack() as sockets:
+        slow = await _acked(
+            await sockets.enter_async_context(await _reading_slowly(clocked, cookie))
+        )
+        # Fifty copies of the session's stream: each event goes out fifty times.
+        for n in range(50):
+            await slow.send(json.dumps(SUBSCRIBE_EVENTS | {"id": str(n)}))
+        await _subscriptions_open(clocked_visitor, 50)
+        await clocked_visitor.post("/orders", json=order_body())
+        first = await _receive(slow)
+        seen = int(first["payload"]["data"]["sessionEvents"]["id"])
+
+        # It reads no more; orders go on until the server has waited on it long enough.
+        async def dropped() -> bool | None:
+            assert (await clocked_visitor.post("/orders", json=order_body())).status_code == 201
+            return (await clocked_visitor.get("/status")).json()["subscriptions"] == 0 or None
+
+        # Well before uvicorn's keep-alive would give up on it (a ping unanswered for 20 s).
+        await eventually(dropped, timeout=15, interval=0, what="the slow client to be dropped")
+        log = clocked.log_path.read_text()
+        assert "🐢 A WebSocket's client read nothing for 2 s: dropped" in log
+        await _closed(slow, within=20)
+        for _ in range(2):  # events while it is away
+            await clocked_visitor.post("/orders", json=order_body())
+
+        # Back, it resumes after the last event it had: every later one, once, in order.
+        expected = list(range(seen + 1, await _last_event_id(clocked_visitor) + 1))
+        back = await _acked(await sockets.enter_async_context(await _socket(clocked, cookie)))
+        resume = {"query": documents.SESSION_EVENTS, "variables": {"after": str(seen)}}
+        await back.send(json.dumps({"id": "back", "type": "subscribe", "payload": resume}))
+        got: list[int] = []
+        while len(got) < len(expected):
+            message = await _receive(back)
+            assert message["type"] == "next", message
+            got.append(int(message["payload"]["data"]["sessionEvents"]["id"]))
+        assert got == expected

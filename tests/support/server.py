@@ -20,6 +20,8 @@ LIFTED_LIMITS = {
     "SAGA_NEW_SESSIONS_PER_MINUTE": "0",
     "SAGA_MAX_SESSIONS": "0",
     "SAGA_MAX_SOCKETS_PER_SESSION": "0",
+    "SAGA_WEBSOCKET_IDLE_SECONDS": "0",
+    "SAGA_WEBSOCKET_SEND_TIMEOUT_SECONDS": "0",
 }
 """The service's limits on visitors, lifted for the tests (which place orders and open sessions
 far faster than a visitor may): a test of a limit sets it again in its server's `env`."""

@@ -1,6 +1,7 @@
 """What every resolver gets: the shop, the caller's session, and per-request loaders."""
 
 import asyncio
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -15,18 +16,30 @@ from ..sessions import SessionHandle
 
 
 class SubscriptionGauge:
-    """How many subscriptions are being served right now (GET /status shows it)."""
+    """How many subscriptions are being served right now (GET /status shows the service's), and
+    since when none has been; one socket's counts toward its parent, the service's."""
 
-    def __init__(self) -> None:
+    __slots__ = ("idle_since", "open", "parent")
+
+    def __init__(self, parent: "SubscriptionGauge | None" = None) -> None:
         self.open = 0
+        self.parent = parent
+        self.idle_since: float | None = time.monotonic()
 
     @contextmanager
     def track(self) -> Iterator[None]:
         self.open += 1
+        self.idle_since = None
+        if self.parent is not None:
+            self.parent.open += 1
         try:
             yield
         finally:
             self.open -= 1
+            if not self.open:
+                self.idle_since = time.monotonic()
+            if self.parent is not None:
+                self.parent.open -= 1
 
 
 class Context(BaseContext):
@@ -51,4 +64,7 @@ async def get_context(connection: HTTPConnection) -> Context:
     """The context getter: the session comes from the cookie (see `SessionMiddleware`)."""
     handle: SessionHandle = connection.state.session
     state = connection.app.state
-    return Context(state.shop, await handle.resolve(), state.subscriptions, state.metrics)
+    # A watched WebSocket (`sockets.py`) counts its own subscriptions, toward the service's.
+    socket = getattr(connection.state, "socket", None)
+    gauge = state.subscriptions if socket is None else socket.streams
+    return Context(state.shop, await handle.resolve(), gauge, state.metrics)

@@ -29,6 +29,7 @@ from .events_ws import EventsHandler
 from .media import respond_as_preferred
 from .router import CONNECTION_INIT_WAIT, GRAPHQL_PATH
 from .schema import schema
+from .sockets import SocketWatch, serve_watched
 
 
 class _StrawberryView(GraphQL[Context, None]):
@@ -72,9 +73,14 @@ class GraphQLLane:
     """Answers JSON posts and WebSockets on `/graphql`; every other request goes on to `app`."""
 
     def __init__(
-        self, app: ASGIApp, allowed_origins: list[str], max_subscriptions: int = 100
+        self,
+        app: ASGIApp,
+        allowed_origins: list[str],
+        watch: SocketWatch,
+        max_subscriptions: int = 100,
     ) -> None:
         self._app = app
+        self._watch = watch
         self._view = _StrawberryView(
             schema,
             graphql_ide=None,
@@ -87,7 +93,8 @@ class GraphQLLane:
         ours = scope["type"] == "websocket" or (scope["type"] == "http" and _json_post(scope))
         if ours and scope["path"] == GRAPHQL_PATH:
             if scope["type"] == "websocket":
-                await self._view(scope, receive, send)
+                gauge = scope["app"].state.subscriptions
+                await serve_watched(self._watch, gauge, self._view, scope, receive, send)
             elif await _session_given(scope, send):
                 await respond_as_preferred(self._view, scope, receive, send)
             return
