@@ -19,7 +19,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 TINY = [
     *("--seconds", "1", "--warmup", "0", "--concurrency", "1,2", "--orders-per-session", "5"),
     *("--startups", "1", "--subscribers", "8", "--sessions", "4", "--rate", "20"),
-    *("--history-orders", "5,20", "--history-concurrency", "2"),
+    *("--history-orders", "5,20", "--history-concurrency", "2", "--new-sessions", "30"),
 ]
 RUN_DEADLINE_SECONDS = 240
 

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from ..store.migrate import is_postgres
 
-SCENARIOS = ("startup", "floor", "rest", "graphql", "fanout", "history")
+SCENARIOS = ("startup", "floor", "rest", "graphql", "fanout", "history", "sessions")
 """In the order `all` runs them."""
 SCALED_OUT = ("replicas",)
 """Scenarios on PostgreSQL only: `all` runs them after the others with a PostgreSQL
@@ -53,6 +53,7 @@ class Options:
     startups: int = 3
     lease_seconds: float = 5.0
     takeover_orders: int = 50
+    new_sessions: int = 10_000
 
     @property
     def on_postgres(self) -> bool:
@@ -107,6 +108,7 @@ def configure(parser: argparse.ArgumentParser) -> None:
         ("--replicas", int, d.replicas, "own servers on one PostgreSQL --database-url"),
         ("--lease-seconds", float, d.lease_seconds, "replicas: their SAGA_LEASE_SECONDS"),
         ("--takeover-orders", int, d.takeover_orders, "replicas: in flight at the kill"),
+        ("--new-sessions", int, d.new_sessions, "sessions: first visits"),
     ]
     for flag, kind, default, text in numbers:
         add(flag, type=kind, default=default, help=f"{text} (%(default)s)")
@@ -135,6 +137,7 @@ def options_from(args: argparse.Namespace) -> Options:
         startups=args.startups,
         lease_seconds=args.lease_seconds,
         takeover_orders=args.takeover_orders,
+        new_sessions=args.new_sessions,
     )
     check(options)
     return options
@@ -169,6 +172,8 @@ def check(options: Options) -> None:
             f"than {options.orders_per_session} happy paths: lower --rate or --seconds, or "
             "add --sessions"
         )
+    if options.new_sessions < 1:
+        problems.append("--new-sessions must be at least 1")
     if options.startups < 1:
         problems.append("--startups must be 1 or more")
     if options.urls and options.database_url:

@@ -49,7 +49,20 @@ def _scenario_notes(row: Row) -> str:
         return "" if not isinstance(startup, float) else f"server started in {startup:,.0f} ms"
     if row.scenario == "startup":
         return f"spawn to first 200 from /health, {row.operations} start(s)"
+    if row.scenario == "sessions":
+        return _sessions_notes(row)
     return row.first_error or ""
+
+
+def _sessions_notes(row: Row) -> str:
+    before, after = row.extra.get("server_rss_before_mib"), row.extra.get("server_rss_after_mib")
+    per_session = row.extra.get("memory_per_session_kib")
+    if not (isinstance(before, float) and isinstance(after, float)):
+        return ""
+    notes = f"server RSS {before:,.0f} -> {after:,.0f} MiB"
+    if isinstance(per_session, float):
+        notes += f", {per_session:.1f} KiB per session"
+    return notes
 
 
 def _database_notes(row: Row) -> str:

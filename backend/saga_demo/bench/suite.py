@@ -26,6 +26,7 @@ from .scenarios.graphql_sagas import run_graphql
 from .scenarios.history import run_history
 from .scenarios.replicas import run_replicas
 from .scenarios.rest import run_rest
+from .scenarios.sessions import run_sessions
 from .scenarios.startup import run_startup
 from .server import SERVER_SETTINGS
 from .wrk import find_wrk
@@ -37,6 +38,7 @@ RUNNERS: dict[str, Callable[[Harness], Awaitable[list[Row]]]] = {
     "graphql": run_graphql,
     "fanout": run_fanout,
     "history": run_history,
+    "sessions": run_sessions,
     "replicas": run_replicas,
 }
 
