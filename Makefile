@@ -22,7 +22,7 @@ PYTHON_MIN := 3.11
 NODE_MIN := 20.19
 
 .PHONY: help check-python check-node install install-dev frontend run test lint format bench \
-	schema lock clean-data clean
+	audit schema lock clean-data clean
 
 help:  ## list the targets
 	@echo "Saga Demo: make TARGET"
@@ -58,19 +58,22 @@ run: install frontend  ## serve on http://localhost:8000 (SAGA_PORT=8080 make ru
 	$(BIN)/saga-demo serve
 
 lint: install-dev $(FRONTEND_DEPS)  ## ruff, mypy (strict), the compose file; tsc, biome, vitest
-	$(BIN)/ruff check backend tests
-	$(BIN)/ruff format --check backend tests
+	$(BIN)/ruff check backend tests scripts
+	$(BIN)/ruff format --check backend tests scripts
 	$(BIN)/mypy
 	$(BIN)/check-jsonschema --builtin-schema vendor.compose-spec docker-compose.yml
 	cd frontend && npm run --silent lint && npm test
 
 format: install-dev $(FRONTEND_DEPS)  ## apply ruff's fixes and formatting, and biome's
-	$(BIN)/ruff check --fix backend tests
-	$(BIN)/ruff format backend tests
+	$(BIN)/ruff check --fix backend tests scripts
+	$(BIN)/ruff format backend tests scripts
 	cd frontend && npm run format
 
 test: lint frontend  ## everything: lint, types, the front end's build, then every test
 	$(BIN)/pytest
+
+audit: install-dev $(FRONTEND_DEPS)  ## known vulnerabilities in what ships: pip-audit (locked packages), npm audit --omit=dev
+	$(BIN)/python scripts/audit.py
 
 bench: install-dev  ## every benchmark (saga-demo bench all): a table, data/bench.json, data/bench.png
 	$(BIN)/saga-demo bench all --json data/bench.json --plot data/bench.png
