@@ -26,6 +26,7 @@ from .api.graphql.sockets import SocketWatch
 from .api.guard import SiteGuard
 from .api.limits import BodySizeLimitMiddleware
 from .api.pages import mount_pages
+from .api.proxy import TrustedProxy
 from .api.rest.order_lane import OrderLane
 from .api.rest.routes import router as rest_router
 from .api.sessions import SessionMiddleware, SessionRegistry
@@ -361,6 +362,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
     app.add_middleware(SiteGuard, allowed_origins=settings.allowed_origins)
+    # Outermost: the guard and the limits see the visitor's address, scheme and host.
+    app.add_middleware(TrustedProxy, trusted_hosts=settings.trusted_proxies)
     _error_handlers(app)
     app.include_router(rest_router)
     app.include_router(

@@ -61,11 +61,10 @@ def _serve(settings: Settings, host: str, port: int) -> None:
         ws_ping_timeout=20,
         # Events are a few hundred bytes: compressing each costs more than it saves.
         ws_per_message_deflate=False,
-        # Only these proxies' X-Forwarded-For and -Proto are believed (the client's address,
-        # HTTPS for the cookie's Secure and the cross-site check).
-        proxy_headers=True,
+        # The app reads X-Forwarded-For, -Proto and -Host itself, from SAGA_TRUSTED_PROXIES
+        # only (api/proxy.py): the client's address, HTTPS, the host the visitor asked for.
+        proxy_headers=False,
         ws_max_size=settings.max_websocket_message_bytes,
-        forwarded_allow_ips=settings.trusted_proxies,
         log_config=None,
     )
     with serving(settings.database_url):

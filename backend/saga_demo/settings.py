@@ -72,8 +72,8 @@ class Settings(BaseSettings):
     """The session cookie's `Secure`: `auto` sets it on requests that came over HTTPS (directly,
     or through a trusted proxy's X-Forwarded-Proto)."""
     trusted_proxies: list[str] = Field(default_factory=lambda: ["127.0.0.1"])
-    """Addresses (or `*`) whose X-Forwarded-For and X-Forwarded-Proto are believed: the client's
-    address and scheme then come from them (uvicorn's `forwarded_allow_ips`)."""
+    """Addresses or networks (or `*`) whose X-Forwarded-For, -Proto and -Host are believed: the
+    client's address, the scheme and the host then come from them (`api/proxy.py`)."""
     lease_seconds: float = Field(default=5.0, gt=0, le=300)
     """Scaled out: how long a replica's lease on its sagas lasts unless renewed (every third
     of it); once lapsed, another replica takes them over."""

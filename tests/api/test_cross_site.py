@@ -2,9 +2,12 @@
 simple cross-site bodies never reach a handler, and every answer carries the security
 headers. Non-browser clients, which send no Origin, go on as before."""
 
+from pathlib import Path
+
 import httpx
 import pytest
 
+from tests.support.server import ServerProcess
 from tests.support.shop_api import exact, order_body, state
 
 EVIL = "https://evil.example"
@@ -52,6 +55,37 @@ async def test_the_apps_own_origin_and_an_allowed_one_may_post(
 
     assert own.status_code == 201, own.text
     assert from_its_page.status_code == 201, from_its_page.text
+
+
+async def test_behind_a_trusted_proxy_the_host_it_forwards_is_the_apps_own(
+    client: httpx.AsyncClient, tmp_path: Path
+) -> None:
+    # The test server trusts 127.0.0.1 (the default), as a replica trusts its nginx: the
+    # visitor's page is on the host the proxy says, over the scheme it says.
+    proxied = {"X-Forwarded-Host": "shop.example", "X-Forwarded-Proto": "https"}
+    own = await client.post("/reset", headers={**proxied, "Origin": "https://shop.example"})
+    other = await client.post("/reset", headers={**proxied, "Origin": EVIL})
+    plain = await client.post("/reset", headers={**proxied, "Origin": "http://shop.example"})
+
+    assert own.status_code == 200, own.text
+    assert other.status_code == 403
+    assert plain.status_code == 403  # another scheme is another origin
+
+    # A server that trusts no proxy takes the Host the request came with, whatever it says.
+    untrusting = ServerProcess(
+        tmp_path / "saga.db", tmp_path / "server.log", env={"SAGA_TRUSTED_PROXIES": "[]"}
+    )
+    untrusting.start()
+    try:
+        async with httpx.AsyncClient(base_url=untrusting.url, timeout=30) as visitor:
+            forged = await visitor.post(
+                "/reset", headers={**proxied, "Origin": "https://shop.example"}
+            )
+            direct = await visitor.post("/reset", headers={"Origin": untrusting.url})
+        assert forged.status_code == 403
+        assert direct.status_code == 200
+    finally:
+        untrusting.stop()
 
 
 async def test_a_client_without_origin_or_referer_keeps_working(client: httpx.AsyncClient) -> None:
