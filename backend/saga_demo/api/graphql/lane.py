@@ -26,7 +26,7 @@ from ..lanes import JSON_TYPES, content_type
 from ..sessions import SessionHandle
 from .context import Context, get_context
 from .events_ws import EventsHandler
-from .media import respond_as_preferred
+from .media import refusals_as_graphql, respond_as_preferred
 from .router import CONNECTION_INIT_WAIT, GRAPHQL_PATH
 from .schema import schema
 from .sockets import SocketWatch, serve_watched
@@ -97,5 +97,9 @@ class GraphQLLane:
                 await serve_watched(self._watch, gauge, self._view, scope, receive, send)
             elif await _session_given(scope, send):
                 await respond_as_preferred(self._view, scope, receive, send)
+            return
+        if scope["type"] == "http" and scope["path"] == GRAPHQL_PATH:
+            # The router's refusals (a GET, a post of another charset) in JSON too, as ours.
+            await refusals_as_graphql(self._app, scope, receive, send)
             return
         await self._app(scope, receive, send)
