@@ -113,3 +113,31 @@ async def test_a_broken_body_of_another_charset_is_a_400_with_a_coded_error(
     )
 
     assert_refused(answer, "BAD_REQUEST")
+
+
+TWO_OPERATIONS = "query Stock { inventory { productId } } mutation Wipe { reset { message } }"
+
+
+async def test_a_document_of_several_operations_runs_only_the_one_it_names(
+    client: httpx.AsyncClient,
+) -> None:
+    """Without `operationName` it is refused (Strawberry alone would run the first); with it,
+    only that operation runs. Found by fuzzing."""
+    order = {"input": {"userId": "user_1", "productId": "product_1", "quantity": 1, "amount": "1"}}
+    await client.post("/graphql", json={"query": documents.CREATE_ORDER, "variables": order})
+
+    unnamed = await client.post(
+        "/graphql", json={"query": TWO_OPERATIONS}, headers={"accept": GRAPHQL_RESPONSE}
+    )
+    legacy = await client.post("/graphql", json={"query": TWO_OPERATIONS})
+    named = await client.post("/graphql", json={"query": TWO_OPERATIONS, "operationName": "Stock"})
+
+    assert_refused(unnamed, "GRAPHQL_VALIDATION_FAILED", ANSWERED_AS[GRAPHQL_RESPONSE])
+    assert legacy.status_code == 200  # application/json: the legacy 200, with the same error
+    assert legacy.json()["data"] is None
+    assert [e["extensions"]["code"] for e in legacy.json()["errors"]] == [
+        "GRAPHQL_VALIDATION_FAILED"
+    ]
+    assert list(named.json()["data"]) == ["inventory"]
+    listed = (await client.post("/graphql", json={"query": documents.ORDERS})).json()
+    assert listed["data"]["orders"]["totalCount"] == 1  # no reset ran

@@ -4,7 +4,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import strawberry
-from graphql import ASTValidationRule, GraphQLError
+from graphql import ASTValidationRule, GraphQLError, OperationDefinitionNode
 from strawberry.extensions import (
     AddValidationRules,
     MaxAliasesLimiter,
@@ -36,6 +36,28 @@ class BoundedParserCache(ParserCache):
         except GraphQLError:
             context.graphql_document = None
         yield
+
+
+class ChosenOperation(ValidationCache):
+    """Strawberry's validation cache, with the rule of the GraphQL spec that Strawberry leaves
+    out: a document of several operations runs only the one `operationName` names, and without
+    a name it is refused (Strawberry would run the first). Checked before the cache, as it
+    depends on the request, not only on the document."""
+
+    def on_validate(self) -> Iterator[None]:
+        context = self.execution_context
+        document = context.graphql_document
+        named = getattr(context, "_provided_operation_name", None)  # what the request gave
+        if document is not None and named is None and _operations(document.definitions) > 1:
+            message = "Must provide operation name if query contains multiple operations."
+            context.pre_execution_errors = [GraphQLError(message)]
+            yield
+            return
+        yield from super().on_validate()
+
+
+def _operations(definitions: Iterable[object]) -> int:
+    return sum(isinstance(d, OperationDefinitionNode) for d in definitions)
 
 
 class QuietSchema(strawberry.Schema):
@@ -93,6 +115,6 @@ schema = QuietSchema(
         lambda: AddValidationRules(LIMIT_RULES),
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         lambda: BoundedParserCache(maxsize=CACHE_SIZE),
-        lambda: ValidationCache(maxsize=CACHE_SIZE),
+        lambda: ChosenOperation(maxsize=CACHE_SIZE),
     ],
 )
