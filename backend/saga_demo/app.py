@@ -3,16 +3,16 @@
 import asyncio
 import gc
 import hmac
-import json
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
-from fastapi import Depends, FastAPI, Header, HTTPException, Request
+from fastapi import Depends, FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 from starlette.routing import Match
@@ -27,8 +27,11 @@ from .api.guard import SiteGuard
 from .api.limits import BodySizeLimitMiddleware
 from .api.pages import mount_pages
 from .api.proxy import TrustedProxy
+from .api.rest.openapi import describe as describe_openapi
 from .api.rest.order_lane import OrderLane
 from .api.rest.routes import router as rest_router
+from .api.rest.schemas import ReadyResponse
+from .api.rest.validation import invalid_request, unreadable_body
 from .api.sessions import SessionMiddleware, SessionRegistry
 from .events.bus import EventBus
 from .metrics import SagaMetrics
@@ -83,13 +86,6 @@ class Runtime(BaseModel):
         return self.sessions
 
 
-def _json_safe(value: Any) -> bool:
-    try:
-        return len(json.dumps(value, allow_nan=False)) <= 200
-    except (TypeError, ValueError):
-        return False
-
-
 async def _refused(request: Request, error: Exception) -> JSONResponse:
     """What the shop refuses, as `{"detail": message}` with its status (api/errors.py)."""
     refused = refusal(error)
@@ -118,18 +114,6 @@ async def _method_not_allowed(request: Request, error: Exception) -> JSONRespons
     return JSONResponse(
         {"detail": "Method Not Allowed"}, 405, headers={"allow": ", ".join(allowed)}
     )
-
-
-async def _validation_error(request: Request, error: Exception) -> JSONResponse:
-    """FastAPI's 422 `detail` list, without echoing inputs that JSON cannot carry back."""
-    assert isinstance(error, RequestValidationError)
-    detail = []
-    for item in error.errors():
-        entry = {"type": item["type"], "loc": list(item["loc"]), "msg": item["msg"]}
-        if _json_safe(item.get("input")):
-            entry["input"] = item.get("input")
-        detail.append(entry)
-    return JSONResponse(status_code=422, content={"detail": detail})
 
 
 def _measure(
@@ -199,7 +183,8 @@ async def _stop_sagas(shop: Shop, replica: "Replica | None") -> None:
 
 def _error_handlers(app: FastAPI) -> None:
     """Every refusal as JSON: the shop's, FastAPI's 422, and 405 with its `Allow`."""
-    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(RequestValidationError, invalid_request)
+    app.add_exception_handler(400, unreadable_body)
     app.add_exception_handler(405, _method_not_allowed)
     for refused in REFUSED:
         app.add_exception_handler(refused, _refused)
@@ -209,25 +194,36 @@ def _ops_guard(token: str | None) -> list[Any]:
     """The dependency that keeps /metrics and /status to operators when `token` is set."""
     if token is None:
         return []
-    expected = f"Bearer {token}".encode()
+    expected = token.encode()
+    # FastAPI's bearer scheme says so in the OpenAPI document; the check is ours (auto_error off).
+    bearer = HTTPBearer(scheme_name="OperatorToken", description="SAGA_OPS_TOKEN", auto_error=False)
 
-    async def check(authorization: str | None = Header(default=None)) -> None:
-        given = (authorization or "").encode()
-        if not hmac.compare_digest(given, expected):
-            raise HTTPException(401, "An operator's token is required (SAGA_OPS_TOKEN)")
+    async def check(
+        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
+    ) -> None:
+        given = None if credentials is None else credentials.credentials.encode()
+        if given is None or not hmac.compare_digest(given, expected):
+            raise HTTPException(
+                401,
+                "An operator's token is required (SAGA_OPS_TOKEN)",
+                headers={"www-authenticate": "Bearer"},
+            )
 
     return [Depends(check)]
 
 
 def _system_routes(app: FastAPI, runtime: Runtime, ops: list[Any]) -> None:
-    """/ready and /status."""
+    """/ready, /status and /metrics."""
 
     @app.get(
         "/ready",
         tags=["System"],
         summary="200 when this server can take work: its database answers (and, scaled out, "
         "its LISTEN connection is up); else 503",
-        responses={503: {"description": "Not ready: what is down"}},
+        responses={
+            200: {"model": ReadyResponse},
+            503: {"model": ReadyResponse, "description": "Not ready: what is down"},
+        },
     )
     async def ready() -> JSONResponse:
         shop: Shop = app.state.shop
@@ -245,7 +241,6 @@ def _system_routes(app: FastAPI, runtime: Runtime, ops: list[Any]) -> None:
         tags=["System"],
         summary="What the server is doing right now",
         dependencies=ops,
-        responses={401: {"description": "SAGA_OPS_TOKEN is set and not given"}},
     )
     async def status() -> dict[str, object]:
         shop: Shop = app.state.shop
@@ -267,6 +262,22 @@ def _system_routes(app: FastAPI, runtime: Runtime, ops: list[Any]) -> None:
                 {**asdict(p), "health": health[p.name]} for p in shop.participants.describe()
             ],
         }
+
+    @app.get(
+        "/metrics",
+        tags=["System"],
+        summary="Prometheus metrics",
+        response_class=Response,
+        dependencies=ops,
+        responses={
+            200: {
+                "content": {CONTENT_TYPE_LATEST: {"schema": {"type": "string"}}},
+                "description": "Prometheus' text format",
+            }
+        },
+    )
+    async def prometheus_metrics() -> Response:
+        return Response(generate_latest(app.state.metrics.registry), media_type=CONTENT_TYPE_LATEST)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -374,22 +385,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )
     )
 
-    ops = _ops_guard(settings.ops_token)
-    _system_routes(app, runtime, ops)
-
-    @app.get(
-        "/metrics",
-        tags=["System"],
-        summary="Prometheus metrics",
-        response_class=Response,
-        dependencies=ops,
-        responses={
-            200: {"content": {CONTENT_TYPE_LATEST: {}}, "description": "Text format"},
-            401: {"description": "SAGA_OPS_TOKEN is set and not given"},
-        },
-    )
-    async def prometheus_metrics() -> Response:
-        return Response(generate_latest(metrics.registry), media_type=CONTENT_TYPE_LATEST)
-
+    _system_routes(app, runtime, _ops_guard(settings.ops_token))
     mount_pages(app, settings.frontend_dir)
+    describe_openapi(app)
     return app

@@ -20,6 +20,18 @@ class OutOfBounds(ValueError):
         self.rule = rule
 
 
+def storable(text: str) -> bool:
+    """Whether both stores can hold the text: no NUL (PostgreSQL's text cannot), no lone
+    surrogate (UTF-8 cannot)."""
+    if "\x00" in text:
+        return False
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def check_order(
     user_id: str, product_id: str, quantity: int, amount: Decimal, idempotency_key: str | None
 ) -> None:
@@ -27,6 +39,8 @@ def check_order(
     for field, value in (("user_id", user_id), ("product_id", product_id)):
         if not 1 <= len(value) <= MAX_ID_LENGTH:
             raise OutOfBounds(field, f"must be 1 to {MAX_ID_LENGTH} characters")
+        if not storable(value):
+            raise OutOfBounds(field, "must be UTF-8 text without NUL")
     if not 1 <= quantity <= MAX_QUANTITY:
         raise OutOfBounds("quantity", f"must be from 1 to {MAX_QUANTITY:,}")
     if not amount.is_finite() or not 0 < amount <= MAX_AMOUNT:
@@ -37,3 +51,5 @@ def check_order(
         raise OutOfBounds(
             "idempotency_key", f"must be 1 to {MAX_IDEMPOTENCY_KEY_LENGTH} characters"
         )
+    if idempotency_key is not None and not storable(idempotency_key):
+        raise OutOfBounds("idempotency_key", "must be UTF-8 text without NUL")

@@ -25,6 +25,7 @@ from ..saga.ids import time_ordered_id
 from ..store import Store, database_answers
 from ..store.errors import SagaNotFound
 from ..store.records import EventRecord, NewOrder, SagaRow
+from .bounds import storable
 from .errors import CancelRefused, NothingToRetry
 from .faults import Fault, check_plan
 from .limits import AtCapacity, Limits, Rate, RateLimited
@@ -228,6 +229,8 @@ class Shop:
         return await self.orchestrator.wait(saga_id, timeout)
 
     async def order(self, session_id: str, order_id: str) -> Order | None:
+        if not storable(order_id):
+            return None  # no order has such an id, and PostgreSQL could not even look
         row = await self._store.orders.get(session_id, order_id)
         return None if row is None else Order.from_row(row)
 
@@ -250,6 +253,8 @@ class Shop:
 
     async def saga(self, session_id: str, saga_id: str) -> SagaRow | None:
         """One saga of the session; another session's saga is simply not found."""
+        if not storable(saga_id):
+            return None  # no saga has such an id, and PostgreSQL could not even look
         saga = await self._store.log.load(saga_id)
         return saga if saga is not None and saga.session_id == session_id else None
 

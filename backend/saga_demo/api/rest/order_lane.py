@@ -46,7 +46,8 @@ def _wants_lane(scope: Scope) -> tuple[bool, str | None]:
 def _parsed(body: bytes) -> CreateOrderRequest | None:
     try:
         return CreateOrderRequest.model_validate(json.loads(body))
-    except (ValueError, ValidationError):  # json's errors are ValueErrors
+    # json's errors are ValueErrors; a body nested deeper than the parser goes is a RecursionError
+    except (ValueError, RecursionError, ValidationError):
         return None
 
 

@@ -10,6 +10,7 @@ from ...shop.orders import Order, OrderRequest
 from ...shop.service import Shop
 from ...store.records import SagaRow
 from ..sessions import SessionDep
+from .documented import header
 from .schemas import (
     BalancesResponse,
     CreateOrderRequest,
@@ -21,6 +22,7 @@ from .schemas import (
     OrderResponse,
     SagaResponse,
     StepResponse,
+    ValidationErrorResponse,
 )
 
 
@@ -29,8 +31,27 @@ async def get_shop(request: Request) -> Shop:
     return shop
 
 
+async def json_only(
+    content_type: Annotated[str | None, Header(include_in_schema=False)] = None,
+) -> None:
+    """415 for a body that says it is anything but JSON (`application/json`, or a `+json` type;
+    without a Content-Type the body is read as JSON, as the order lane reads it)."""
+    if content_type is None:
+        return
+    kind = content_type.split(";")[0].strip().lower()
+    if kind != "application/json" and not (
+        kind.startswith("application/") and kind.endswith("+json")
+    ):
+        raise HTTPException(
+            status.HTTP_415_UNSUPPORTED_MEDIA_TYPE,
+            f"Unsupported content type {kind}: send application/json",
+        )
+
+
 ShopDep = Annotated[Shop, Depends(get_shop)]
-router = APIRouter()
+# Strict, FastAPI would read a body without a Content-Type as no JSON at all; the order lane (which
+# answers most orders) reads it as JSON, and the route must answer alike.
+router = APIRouter(strict_content_type=False)
 
 
 def _order(order: Order) -> OrderResponse:
@@ -52,6 +73,19 @@ def _steps(saga: SagaRow) -> list[StepResponse]:
     ]
 
 
+def _link(operation_id: str, parameter: str, field: str) -> dict[str, object]:
+    return {"operationId": operation_id, "parameters": {parameter: f"$response.body#/{field}"}}
+
+
+ORDER_LINKS = {
+    "GetOrder": _link("get_order_orders__order_id__get", "order_id", "order_id"),
+    "GetSaga": _link("get_saga_sagas__saga_id__get", "saga_id", "saga_id"),
+    "CancelSaga": _link("cancel_saga_sagas__saga_id__cancel_post", "saga_id", "saga_id"),
+    "RetrySaga": _link("retry_saga_sagas__saga_id__retry_post", "saga_id", "saga_id"),
+}
+"""Where a new order's ids lead (OpenAPI links: Swagger UI shows them, fuzzers follow them)."""
+
+
 def _not_found(what: str) -> HTTPException:
     return HTTPException(status.HTTP_404_NOT_FOUND, f"{what} not found")
 
@@ -61,6 +95,25 @@ def _not_found(what: str) -> HTTPException:
     status_code=status.HTTP_201_CREATED,
     tags=["Orders"],
     summary="Create a new order and run its saga",
+    dependencies=[Depends(json_only)],
+    responses={
+        201: {"links": ORDER_LINKS},
+        409: {
+            "model": ErrorResponse,
+            "description": "The idempotency key was used before for a different order",
+        },
+        415: {"model": ErrorResponse, "description": "A body that is not JSON"},
+        422: {
+            "model": ValidationErrorResponse,
+            "description": "A body (or an Idempotency-Key) that is not an order",
+        },
+        429: {
+            "model": ErrorResponse,
+            "description": "Orders too fast (SAGA_ORDER_RATE_PER_SECOND: Retry-After says when "
+            "one goes through), or the session holds SAGA_MAX_ORDERS_PER_SESSION (reset it)",
+            "headers": header("Retry-After"),
+        },
+    },
 )
 async def create_order(
     body: CreateOrderRequest,
@@ -139,7 +192,10 @@ def _saga(saga: SagaRow) -> SagaResponse:
     "/sagas/{saga_id}/retry",
     tags=["Saga Transactions"],
     summary="Retry the compensations a saga left undone",
-    responses={404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}},
+    responses={
+        404: {"model": ErrorResponse, "description": "Saga not found"},
+        409: {"model": ErrorResponse, "description": "The saga has no compensation left undone"},
+    },
 )
 async def retry_saga(saga_id: str, session_id: SessionDep, shop: ShopDep) -> SagaResponse:
     await shop.retry_saga(session_id, saga_id)
@@ -150,7 +206,10 @@ async def retry_saga(saga_id: str, session_id: SessionDep, shop: ShopDep) -> Sag
     "/sagas/{saga_id}/cancel",
     tags=["Saga Transactions"],
     summary="Ask a running saga to stop at its next step and compensate",
-    responses={404: {"model": ErrorResponse}, 409: {"model": ErrorResponse}},
+    responses={
+        404: {"model": ErrorResponse, "description": "Saga not found"},
+        409: {"model": ErrorResponse, "description": "Too late to cancel, or already finished"},
+    },
 )
 async def cancel_saga(saga_id: str, session_id: SessionDep, shop: ShopDep) -> SagaResponse:
     await shop.cancel_saga(session_id, saga_id)
@@ -178,7 +237,13 @@ async def get_balances(session_id: SessionDep, shop: ShopDep) -> BalancesRespons
     "/reset",
     tags=["Session Info"],
     summary="Reset this session's data to its initial state",
-    responses={409: {"model": ErrorResponse, "description": "A saga is still running"}},
+    responses={
+        409: {"model": ErrorResponse, "description": "A saga of the session is still running"},
+        503: {
+            "model": ErrorResponse,
+            "description": "A remote participant is down: reset again to complete the reset",
+        },
+    },
 )
 async def reset_session(session_id: SessionDep, shop: ShopDep) -> MessageResponse:
     await shop.reset(session_id)
