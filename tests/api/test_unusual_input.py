@@ -164,11 +164,6 @@ NO_GRAPHQL_REQUEST = {
 }
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Strawberry's view 500s on these (api/graphql/lane.py, not this change's to fix): "
-    "tests/fuzz/test_openapi_fuzz.py leaves POST /graphql out until it answers 400",
-)
 @pytest.mark.parametrize("body", NO_GRAPHQL_REQUEST.values(), ids=NO_GRAPHQL_REQUEST.keys())
 async def test_a_graphql_post_that_is_no_graphql_request_is_refused_with_400(
     client: httpx.AsyncClient, body: bytes

@@ -24,6 +24,7 @@ from strawberry.asgi import GraphQL
 from ..errors import REFUSED, refusal, refusal_headers
 from ..lanes import JSON_TYPES, content_type
 from ..sessions import SessionHandle
+from .bodies import StrictBodies
 from .context import Context, get_context
 from .events_ws import EventsHandler
 from .media import refusals_as_graphql, respond_as_preferred
@@ -32,7 +33,7 @@ from .schema import schema
 from .sockets import SocketWatch, serve_watched
 
 
-class _StrawberryView(GraphQL[Context, None]):
+class _StrawberryView(StrictBodies, GraphQL[Context, None]):
     graphql_transport_ws_handler_class = EventsHandler
 
     async def get_context(

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from strawberry.fastapi import GraphQLRouter
 
 from ..sessions import SessionHandle
+from .bodies import StrictBodies
 from .context import Context, get_context
 from .exposure import EXPOSURE
 from .schema import schema
@@ -24,7 +25,7 @@ GRAPHQL_PATH = "/graphql"
 CONNECTION_INIT_WAIT = timedelta(seconds=10)
 
 
-class GraphQLEndpoint(GraphQLRouter[Context, None]):
+class GraphQLEndpoint(StrictBodies, GraphQLRouter[Context, None]):
     """Strawberry's router, with the GraphiQL bundled in the front end instead of a CDN's."""
 
     def __init__(
