@@ -15,7 +15,6 @@ from fastapi.responses import JSONResponse, Response
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
-from starlette.routing import Match
 
 from .api.errors import REFUSED, refusal, refusal_headers
 from .api.graphql.context import SubscriptionGauge
@@ -31,7 +30,7 @@ from .api.rest.openapi import describe as describe_openapi
 from .api.rest.order_lane import OrderLane
 from .api.rest.routes import router as rest_router
 from .api.rest.schemas import ReadyResponse
-from .api.rest.validation import invalid_request, unreadable_body
+from .api.rest.validation import invalid_request, method_not_allowed, unreadable_body
 from .api.sessions import SessionMiddleware, SessionRegistry
 from .events.bus import EventBus
 from .metrics import SagaMetrics
@@ -94,25 +93,6 @@ async def _refused(request: Request, error: Exception) -> JSONResponse:
         status_code=refused.status,
         content={"detail": refused.message},
         headers=refusal_headers(refused),
-    )
-
-
-_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
-
-
-async def _method_not_allowed(request: Request, error: Exception) -> JSONResponse:
-    """405 with every method the path answers in `Allow` (Starlette names only those of the
-    first route that matched the path, and GET and POST of /orders are two routes)."""
-    allowed = [
-        method
-        for method in _METHODS
-        if any(
-            route.matches({**request.scope, "method": method})[0] is Match.FULL
-            for route in request.app.routes
-        )
-    ]
-    return JSONResponse(
-        {"detail": "Method Not Allowed"}, 405, headers={"allow": ", ".join(allowed)}
     )
 
 
@@ -185,7 +165,7 @@ def _error_handlers(app: FastAPI) -> None:
     """Every refusal as JSON: the shop's, FastAPI's 422, and 405 with its `Allow`."""
     app.add_exception_handler(RequestValidationError, invalid_request)
     app.add_exception_handler(400, unreadable_body)
-    app.add_exception_handler(405, _method_not_allowed)
+    app.add_exception_handler(405, method_not_allowed)
     for refused in REFUSED:
         app.add_exception_handler(refused, _refused)
 

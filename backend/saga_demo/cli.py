@@ -81,7 +81,13 @@ def _serve_participant(settings: Settings, name: str, host: str, port: int | Non
     if "database_url" not in settings.model_fields_set:
         database_url = f"sqlite:///{REPOSITORY_ROOT / 'data' / f'{name}.db'}"
     config = uvicorn.Config(
-        participant_app(name, database_url, settings.service_token, settings.latency_scale),
+        participant_app(
+            name,
+            database_url,
+            settings.service_token,
+            settings.latency_scale,
+            settings.max_body_bytes,
+        ),
         host=host,
         port=port or PARTICIPANT_PORTS[name],
         timeout_graceful_shutdown=5,

@@ -10,12 +10,56 @@ how its session's data reads (its default port is in `settings.PARTICIPANT_PORTS
   answers.
 
 With a service token set, every call but `/health` carries it as `Authorization: Bearer ...`.
+
+What a service takes is bounded as the shop bounds an order (`shop/bounds.py`), and its OpenAPI
+document says so: ids and path segments of 1 to 64 characters without NUL (PostgreSQL's text
+cannot hold one) or lone surrogates (UTF-8 cannot), whole numbers from 1 to what an order can
+ask. Anything else is a 422, before the participant's data is touched.
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Annotated, Any
 
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, Strict, StringConstraints
+
+from ..api.rest.schemas import Identifier, _whole
 from ..participants import Charge, Shipment, StockReservation
+from ..shop.bounds import AMOUNT_PLACES, MAX_AMOUNT, MAX_QUANTITY, storable
+
+
+def _storable(text: str) -> str:
+    if not storable(text):
+        raise ValueError("must be UTF-8 text without NUL")
+    return text
+
+
+WireId = Annotated[Identifier, AfterValidator(_storable)]
+"""An id in a body: what `Identifier` allows, and no lone surrogate (JSON can write one)."""
+SEGMENT = StringConstraints(min_length=1, max_length=64, pattern=r"^[^\x00]*$")
+"""A path segment (a saga id, a step, a session id): a path cannot carry a lone surrogate."""
+MAX_AMOUNT_CENTS = int(MAX_AMOUNT) * 10**AMOUNT_PLACES
+
+
+Whole = Annotated[int, Strict(), BeforeValidator(_whole)]
+"""A whole number: 2.0 is one (as in JSON Schema), "2" and true are not."""
+
+
+class ReservationRequest(BaseModel):
+    session_id: WireId
+    product_id: WireId
+    quantity: Annotated[Whole, Field(ge=1, le=MAX_QUANTITY)]
+
+
+class ChargeRequest(BaseModel):
+    session_id: WireId
+    user_id: WireId
+    amount_cents: Annotated[Whole, Field(ge=1, le=MAX_AMOUNT_CENTS)]
+
+
+class ShipmentRequest(BaseModel):
+    session_id: WireId
+    order_id: WireId
+    user_id: WireId
 
 
 @dataclass(frozen=True)
@@ -25,12 +69,14 @@ class Wire:
     name: str
     request: type[Any]
     """The dataclass its operations take (the body of `PUT` and `DELETE /operations/...`)."""
+    body: type[BaseModel]
+    """That body on the wire, with its bounds: its fields are the dataclass's."""
     data_key: str | None
     """Where `GET /sessions/{id}` puts the session's data (None: it has none to show)."""
 
 
 WIRES = {
-    "inventory": Wire("inventory", StockReservation, "stock"),
-    "payment": Wire("payment", Charge, "balances"),
-    "shipping": Wire("shipping", Shipment, None),
+    "inventory": Wire("inventory", StockReservation, ReservationRequest, "stock"),
+    "payment": Wire("payment", Charge, ChargeRequest, "balances"),
+    "shipping": Wire("shipping", Shipment, ShipmentRequest, None),
 }

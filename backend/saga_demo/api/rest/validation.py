@@ -1,5 +1,6 @@
 """How a request that does not validate is answered: 422 with FastAPI's `detail` list (the shape of
-`ValidationErrorResponse`), a body that is not even readable JSON included."""
+`ValidationErrorResponse`), a body that is not even readable JSON included; and a method the
+path does not answer: 405 naming those it does. The orchestrator's and the participants' alike."""
 
 import json
 from typing import Any
@@ -9,6 +10,7 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
+from starlette.routing import Match
 
 _ECHO_LIMIT = 200
 """The longest input (as JSON) a validation error echoes back."""
@@ -46,3 +48,22 @@ async def unreadable_body(request: Request, error: Exception) -> Response:
     reason = "nested too deeply" if isinstance(cause, RecursionError) else "not UTF-8"
     problem = {"type": "json_invalid", "loc": ["body"], "msg": f"JSON decode error: {reason}"}
     return JSONResponse(status_code=422, content={"detail": [problem]})
+
+
+_METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
+
+
+async def method_not_allowed(request: Request, error: Exception) -> JSONResponse:
+    """405 with every method the path answers in `Allow` (Starlette names only those of the
+    first route that matched the path, and GET and POST of /orders are two routes)."""
+    allowed = [
+        method
+        for method in _METHODS
+        if any(
+            route.matches({**request.scope, "method": method})[0] is Match.FULL
+            for route in request.app.routes
+        )
+    ]
+    return JSONResponse(
+        {"detail": "Method Not Allowed"}, 405, headers={"allow": ", ".join(allowed)}
+    )
