@@ -137,7 +137,12 @@ def participant_app(
     _operations(app, wire, lambda: held["service"], guarded)
     _sessions(app, wire, lambda: held["service"], guarded)
 
-    @app.get("/health", tags=["System"], summary="200 while the database answers")
+    @app.get(
+        "/health",
+        tags=["System"],
+        summary="200 while the database answers",
+        responses={503: {"model": ErrorResponse, "description": "The database does not answer"}},
+    )
     async def health() -> dict[str, str]:
         if not await database_answers(held["db"]):
             raise HTTPException(503, "the database does not answer")
