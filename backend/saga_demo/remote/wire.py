@@ -20,7 +20,8 @@ ask. Anything else is a 422, before the participant's data is touched.
 from dataclasses import dataclass
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, Field, Strict, StringConstraints
+from annotated_types import Interval
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Strict, StringConstraints
 
 from ..api.rest.schemas import Identifier, _whole
 from ..participants import Charge, Shipment, StockReservation
@@ -40,20 +41,22 @@ SEGMENT = StringConstraints(min_length=1, max_length=64, pattern=r"^[^\x00]*$")
 MAX_AMOUNT_CENTS = int(MAX_AMOUNT) * 10**AMOUNT_PLACES
 
 
-Whole = Annotated[int, Strict(), BeforeValidator(_whole)]
-"""A whole number: 2.0 is one (as in JSON Schema), "2" and true are not."""
+# A whole number: 2.0 is one (as in JSON Schema), "2" and true are not. The bounds come first, or
+# pydantic's JSON Schema names them `ge` and `le` instead of `minimum` and `maximum`.
+Quantity = Annotated[int, Interval(ge=1, le=MAX_QUANTITY), Strict(), BeforeValidator(_whole)]
+Cents = Annotated[int, Interval(ge=1, le=MAX_AMOUNT_CENTS), Strict(), BeforeValidator(_whole)]
 
 
 class ReservationRequest(BaseModel):
     session_id: WireId
     product_id: WireId
-    quantity: Annotated[Whole, Field(ge=1, le=MAX_QUANTITY)]
+    quantity: Quantity
 
 
 class ChargeRequest(BaseModel):
     session_id: WireId
     user_id: WireId
-    amount_cents: Annotated[Whole, Field(ge=1, le=MAX_AMOUNT_CENTS)]
+    amount_cents: Cents
 
 
 class ShipmentRequest(BaseModel):
