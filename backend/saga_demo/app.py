@@ -2,17 +2,15 @@
 
 import asyncio
 import gc
-import hmac
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import asdict
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Any
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
@@ -32,6 +30,7 @@ from .api.rest.routes import router as rest_router
 from .api.rest.schemas import ReadyResponse
 from .api.rest.validation import invalid_request, method_not_allowed, unreadable_body
 from .api.sessions import SessionMiddleware, SessionRegistry
+from .api.tokens import bearer_guard
 from .events.bus import EventBus
 from .metrics import SagaMetrics
 from .migrations import migrate
@@ -172,24 +171,9 @@ def _error_handlers(app: FastAPI) -> None:
 
 def _ops_guard(token: str | None) -> list[Any]:
     """The dependency that keeps /metrics and /status to operators when `token` is set."""
-    if token is None:
-        return []
-    expected = token.encode()
-    # FastAPI's bearer scheme says so in the OpenAPI document; the check is ours (auto_error off).
-    bearer = HTTPBearer(scheme_name="OperatorToken", description="SAGA_OPS_TOKEN", auto_error=False)
-
-    async def check(
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    ) -> None:
-        given = None if credentials is None else credentials.credentials.encode()
-        if given is None or not hmac.compare_digest(given, expected):
-            raise HTTPException(
-                401,
-                "An operator's token is required (SAGA_OPS_TOKEN)",
-                headers={"www-authenticate": "Bearer"},
-            )
-
-    return [Depends(check)]
+    return bearer_guard(
+        token, "OperatorToken", "SAGA_OPS_TOKEN", "An operator's token is required (SAGA_OPS_TOKEN)"
+    )
 
 
 def _system_routes(app: FastAPI, runtime: Runtime, ops: list[Any]) -> None:

@@ -14,16 +14,14 @@ carry back, and a method a path does not answer a 405 naming those it does
 """
 
 import asyncio
-import hmac
 from collections.abc import AsyncIterator, Callable
 from contextlib import AbstractContextManager, asynccontextmanager, nullcontext
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from opentelemetry import propagate
 from opentelemetry.trace import SpanKind
 from pydantic import BaseModel
@@ -35,6 +33,7 @@ from ..api.rest.documented import Document, header, json_body
 from ..api.rest.openapi import RESPONSES
 from ..api.rest.schemas import ErrorResponse
 from ..api.rest.validation import invalid_request, method_not_allowed, unreadable_body
+from ..api.tokens import bearer_guard
 from ..participants import Participant, Refused
 from ..participants.embedded import Database, inventory_service, payment_service, shipping_service
 from ..participants.migrations import HISTORIES
@@ -73,25 +72,10 @@ DEFAULT_MAX_BODY_BYTES: int = Settings.model_fields["max_body_bytes"].default
 
 
 def _token_check(token: str | None) -> list[Any]:
-    """The dependency that refuses a call without the service token, when one is set (FastAPI's
-    bearer scheme says so in the OpenAPI document; the check is ours)."""
-    if token is None:
-        return []
-    expected = token.encode()
-    bearer = HTTPBearer(
-        scheme_name="ServiceToken", description="SAGA_SERVICE_TOKEN", auto_error=False
+    """The dependency that refuses a call without the service token, when one is set."""
+    return bearer_guard(
+        token, "ServiceToken", "SAGA_SERVICE_TOKEN", "a valid service token is required"
     )
-
-    async def check(
-        credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(bearer)],
-    ) -> None:
-        given = None if credentials is None else credentials.credentials.encode()
-        if given is None or not hmac.compare_digest(given, expected):
-            raise HTTPException(
-                401, "a valid service token is required", headers={"www-authenticate": "Bearer"}
-            )
-
-    return [Depends(check)]
 
 
 def participant_app(
