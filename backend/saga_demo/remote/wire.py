@@ -23,7 +23,7 @@ from typing import Annotated, Any
 from annotated_types import Interval
 from pydantic import AfterValidator, BaseModel, BeforeValidator, Strict, StringConstraints
 
-from ..api.rest.schemas import Identifier, _whole
+from ..api.rest.schemas import Identifier, whole_number
 from ..participants import Charge, Shipment, StockReservation
 from ..shop.bounds import AMOUNT_PLACES, MAX_AMOUNT, MAX_QUANTITY, storable
 
@@ -43,8 +43,8 @@ MAX_AMOUNT_CENTS = int(MAX_AMOUNT) * 10**AMOUNT_PLACES
 
 # A whole number: 2.0 is one (as in JSON Schema), "2" and true are not. The bounds come first, or
 # pydantic's JSON Schema names them `ge` and `le` instead of `minimum` and `maximum`.
-Quantity = Annotated[int, Interval(ge=1, le=MAX_QUANTITY), Strict(), BeforeValidator(_whole)]
-Cents = Annotated[int, Interval(ge=1, le=MAX_AMOUNT_CENTS), Strict(), BeforeValidator(_whole)]
+Quantity = Annotated[int, Interval(ge=1, le=MAX_QUANTITY), Strict(), BeforeValidator(whole_number)]
+Cents = Annotated[int, Interval(ge=1, le=MAX_AMOUNT_CENTS), Strict(), BeforeValidator(whole_number)]
 
 
 class ReservationRequest(BaseModel):

@@ -44,7 +44,7 @@ def _amount_text(value: Any) -> Any:
     return value
 
 
-def _whole(value: Any) -> Any:
+def whole_number(value: Any) -> Any:
     """2.0 is the integer 2 in JSON (and to its Schema); 2.5, "2" and true are no integers."""
     if isinstance(value, float) and value.is_integer():
         return int(value)
@@ -70,7 +70,7 @@ class CreateOrderRequest(BaseModel):
     user_id: Identifier = Field(examples=["user_1"])
     product_id: Identifier = Field(examples=["product_1"])
     quantity: Annotated[
-        int, Field(ge=1, le=MAX_QUANTITY, examples=[2]), Strict(), BeforeValidator(_whole)
+        int, Field(ge=1, le=MAX_QUANTITY, examples=[2]), Strict(), BeforeValidator(whole_number)
     ]
     amount: Annotated[
         Decimal,
