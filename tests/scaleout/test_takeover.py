@@ -11,7 +11,7 @@ import httpx
 from tests.api.test_crash_recovery import _all_terminal, _caught_mid_saga
 from tests.support.replicas import replica_id
 from tests.support.server import ServerProcess
-from tests.support.shop_api import assert_invariants, place
+from tests.support.shop_api import assert_invariants, order_body, place
 from tests.support.waiting import eventually
 
 from .conftest import LEASE_SECONDS, Start
@@ -179,12 +179,47 @@ async def test_a_replica_whose_database_connections_drop_mid_saga_runs_its_sagas
 
         async def a_saga_stopped() -> bool | None:
             # A connection dropped between statements is replaced unseen: drop them until one
-            # goes under a saga's append.
+            # goes under a saga's append, with new sagas on the way so that some always run
+            # (the first round may be over before a drop meets one of its appends).
+            placed = await on_a.post("/orders", json=order_body("user_3", "product_1", 1, "5"))
+            # Its own statement may meet a dropped connection: refused whole, never half made.
+            assert placed.status_code in (201, 503), placed.text
             await terminate_connections(database_url, pool)
             return True if "stopped unexpectedly" in a.log_path.read_text() else None
 
-        await eventually(a_saga_stopped, timeout=10, interval=0.1, what="an append to fail")
+        await eventually(a_saga_stopped, timeout=20, interval=0.1, what="an append to fail")
         # Each saga whose append met a dropped connection stops, and runs again a lease
         # round later, on the same replica (its lease holds: nobody else takes it).
         await _finished_elsewhere(a, on_a.cookies, time.monotonic(), LEASE_SECONDS + 10)
     a.logged("interrupted saga(s) again")
+
+
+async def test_a_request_whose_statement_meets_a_dropped_connection_gets_503_and_loses_nothing(
+    start_replica: Start, database_url: str
+) -> None:
+    a = start_replica("a")
+    answers: list[httpx.Response] = []
+    async with httpx.AsyncClient(base_url=a.url, timeout=30) as on_a:
+        await on_a.get("/inventory")
+        pool = f"saga-demo {replica_id(a)}"
+
+        async def post_until_refused() -> None:
+            while not any(r.status_code == 503 for r in answers):
+                answers.append(await on_a.post("/orders", json=order_body(amount="0.01")))
+
+        async def drop_until_refused() -> None:
+            while not any(r.status_code == 503 for r in answers):
+                await terminate_connections(database_url, pool)
+                await asyncio.sleep(0.05)  # a pace, not a wait: the loop ends on the 503
+
+        async with asyncio.timeout(30):
+            await asyncio.gather(*(post_until_refused() for _ in range(4)), drop_until_refused())
+        refused = [r for r in answers if r.status_code != 201]
+        assert {r.status_code for r in refused} == {503}, [r.text for r in refused]
+        for answer in refused:
+            assert answer.headers["retry-after"] == "1"
+            assert "The database did not answer" in answer.json()["detail"]
+        # What was taken runs to its end (a saga that met a drop runs again a lease round
+        # later), and the books balance: a refused order left nothing behind.
+        await _finished_elsewhere(a, on_a.cookies, time.monotonic(), LEASE_SECONDS + 20)
+    assert "Exception in ASGI application" not in a.log_path.read_text()

@@ -11,7 +11,7 @@ from ..saga import CancelAnswer
 from ..shop.errors import CancelRefused, NothingToRetry
 from ..shop.faults import FaultPlanError
 from ..shop.limits import AtCapacity, RateLimited, retry_after_header
-from ..store.errors import IdempotencyConflict, SagaNotFound, SessionBusy
+from ..store.errors import IdempotencyConflict, SagaNotFound, SessionBusy, StoreUnavailable
 
 
 class ErrorCode(StrEnum):
@@ -60,6 +60,12 @@ _FIXED: dict[type[Exception], Refusal] = {
         409,
         "The idempotency key was used before for a different order.",
         "idempotency_key",
+    ),
+    StoreUnavailable: Refusal(
+        ErrorCode.SERVICE_UNAVAILABLE,
+        503,
+        "The database did not answer; nothing was done that the log does not show. Try again.",
+        retry_after=1.0,
     ),
 }
 

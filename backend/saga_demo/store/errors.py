@@ -13,6 +13,12 @@ class SessionNotFound(StoreError):
     """No session with that id exists (it expired, or never did)."""
 
 
+class StoreUnavailable(StoreError):
+    """The database did not answer: its connection was lost mid-statement (a restart, a network
+    drop, an administrator's terminate) or could not be made. What the statement did is what the
+    log shows (it committed whole or not at all): asking again may succeed."""
+
+
 class SagaNotFound(StoreError):
     """No saga with that id exists."""
 

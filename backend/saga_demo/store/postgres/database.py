@@ -14,11 +14,20 @@ from typing import TypeAlias, TypeVar
 import asyncpg
 import asyncpg.pool
 
-from ..errors import Conflict
+from ..errors import Conflict, StoreUnavailable
 from ..interfaces import CommitListener, WriterStats
 from ..records import EventRecord
 
 T = TypeVar("T")
+
+LOST_CONNECTION = (
+    asyncpg.PostgresConnectionError,  # the connection closed mid-statement, or was refused
+    asyncpg.InterfaceError,
+    asyncpg.exceptions.OperatorInterventionError,  # terminated, the server shutting down
+    asyncpg.exceptions.InternalClientError,  # a pooled connection left mid-operation by a drop
+    OSError,  # no route, refused, reset
+)
+"""What a lost or unmakeable connection raises: the store says `StoreUnavailable`."""
 
 Connection: TypeAlias = (
     "asyncpg.Connection[asyncpg.Record] | asyncpg.pool.PoolConnectionProxy[asyncpg.Record]"
@@ -113,21 +122,24 @@ class PostgresDatabase:
 
     async def statement(self, work: Callable[[Connection], Awaitable[T]]) -> T:
         """Work of one statement (atomic on its own), on a connection of the pool."""
-        async with self.pool.acquire() as conn:
-            try:
+        try:
+            async with self.pool.acquire() as conn:
                 return await work(conn)
-            except asyncpg.UniqueViolationError as error:
-                raise Conflict(str(error)) from error
+        except asyncpg.UniqueViolationError as error:
+            raise Conflict(str(error)) from error
+        except LOST_CONNECTION as error:
+            raise StoreUnavailable(str(error)) from error
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Connection]:
         """A connection in a transaction, committed when the block ends (rolled back on error)."""
-        async with self.pool.acquire() as conn:
-            try:
-                async with conn.transaction():
-                    yield conn
-            except asyncpg.UniqueViolationError as error:
-                raise Conflict(str(error)) from error
+        try:
+            async with self.pool.acquire() as conn, conn.transaction():
+                yield conn
+        except asyncpg.UniqueViolationError as error:
+            raise Conflict(str(error)) from error
+        except LOST_CONNECTION as error:
+            raise StoreUnavailable(str(error)) from error
 
     async def close(self) -> None:
         await self.pool.close()
