@@ -16,6 +16,8 @@ from ..store.errors import IdempotencyConflict, SagaNotFound, SessionBusy, Store
 
 class ErrorCode(StrEnum):
     BAD_USER_INPUT = "BAD_USER_INPUT"
+    BAD_REQUEST = "BAD_REQUEST"
+    """Apollo's code for a request that is no GraphQL request at all (`api/graphql/media.py`)."""
     NOT_FOUND = "NOT_FOUND"
     CONFLICT = "CONFLICT"
     RATE_LIMITED = "RATE_LIMITED"

@@ -230,7 +230,7 @@ class Shop:
 
     async def order(self, session_id: str, order_id: str) -> Order | None:
         if not storable(order_id):
-            return None  # no order has such an id, and PostgreSQL could not even look
+            return None  # no order has such an id, and no store need be asked
         row = await self._store.orders.get(session_id, order_id)
         return None if row is None else Order.from_row(row)
 
@@ -254,7 +254,7 @@ class Shop:
     async def saga(self, session_id: str, saga_id: str) -> SagaRow | None:
         """One saga of the session; another session's saga is simply not found."""
         if not storable(saga_id):
-            return None  # no saga has such an id, and PostgreSQL could not even look
+            return None  # no saga has such an id, and no store need be asked
         saga = await self._store.log.load(saga_id)
         return saga if saga is not None and saga.session_id == session_id else None
 

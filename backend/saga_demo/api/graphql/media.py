@@ -24,9 +24,6 @@ from ..errors import ErrorCode
 GRAPHQL_RESPONSE = b"application/graphql-response+json"
 JSON = b"application/json"
 _REQUEST_ERRORS = {"GRAPHQL_PARSE_FAILED", "GRAPHQL_VALIDATION_FAILED", "BAD_USER_INPUT"}
-BAD_REQUEST = "BAD_REQUEST"
-"""Apollo's code for a request that is not a GraphQL request (no application function refuses
-one, so it has no row in `api/errors.py`'s table)."""
 # Strawberry's refusals of an operation it parsed but may not run: the operation's type over
 # this transport (InvalidOperationTypeError), an operation name the document lacks
 # (CannotGetOperationTypeError).
@@ -81,7 +78,7 @@ async def respond_as_preferred(app: ASGIApp, scope: Scope, receive: Receive, sen
                 "errors": [
                     {
                         "message": "Accept application/graphql-response+json or application/json",
-                        "extensions": {"code": BAD_REQUEST},
+                        "extensions": {"code": ErrorCode.BAD_REQUEST},
                     }
                 ]
             }
@@ -167,5 +164,5 @@ def _coded(text: bytes) -> bytes:
     """Strawberry's plain-text refusal as a GraphQL answer: an error with its code, no data."""
     message = text.decode(errors="replace")
     refused = _OPERATION_REFUSED.search(message)
-    code = ErrorCode.GRAPHQL_VALIDATION_FAILED if refused else BAD_REQUEST
+    code = ErrorCode.GRAPHQL_VALIDATION_FAILED if refused else ErrorCode.BAD_REQUEST
     return json.dumps({"errors": [{"message": message, "extensions": {"code": code}}]}).encode()

@@ -148,10 +148,6 @@ class SocketWatch:
             await asyncio.sleep(self.tick_seconds)
             self.look(time.monotonic())
 
-    @property
-    def count(self) -> int:
-        return len(self._sockets)
-
 
 async def serve_watched(
     watch: SocketWatch,
