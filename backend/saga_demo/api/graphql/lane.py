@@ -14,6 +14,7 @@ arrives with its session checked, and an oversized body gets the same 413.
 """
 
 import math
+from collections.abc import Awaitable
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -26,8 +27,9 @@ from ..lanes import JSON_TYPES, content_type
 from ..sessions import SessionHandle
 from .bodies import StrictBodies
 from .context import Context, get_context
+from .create_order import answer_graphql_post
 from .events_ws import EventsHandler
-from .media import refusals_as_graphql, respond_as_preferred
+from .media import refusals_as_graphql
 from .router import CONNECTION_INIT_WAIT, GRAPHQL_PATH
 from .schema import schema
 from .sockets import SocketWatch, serve_watched
@@ -90,14 +92,17 @@ class GraphQLLane:
             max_subscriptions_per_connection=max_subscriptions,
         )
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        ours = scope["type"] == "websocket" or (scope["type"] == "http" and _json_post(scope))
-        if ours and scope["path"] == GRAPHQL_PATH:
-            if scope["type"] == "websocket":
-                gauge = scope["app"].state.subscriptions
-                await serve_watched(self._watch, gauge, self._view, scope, receive, send)
-            elif await _session_given(scope, send):
-                await respond_as_preferred(self._view, scope, receive, send)
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+        if scope["type"] == "websocket" and scope["path"] == GRAPHQL_PATH:
+            # Handed on, not awaited here: no frame of ours for the socket's whole life.
+            gauge = scope["app"].state.subscriptions
+            return serve_watched(self._watch, gauge, self._view, scope, receive, send)
+        return self._other(scope, receive, send)
+
+    async def _other(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and _json_post(scope) and scope["path"] == GRAPHQL_PATH:
+            if await _session_given(scope, send):
+                await answer_graphql_post(self._view, scope, receive, send)
             return
         if scope["type"] == "http" and scope["path"] == GRAPHQL_PATH:
             # The router's refusals (a GET, a post of another charset) in JSON too, as ours.

@@ -4,6 +4,7 @@ is answered from `api/errors.py`."""
 import strawberry
 from strawberry.types import Info
 
+from ...shop.service import Shop
 from ...store.errors import SagaNotFound
 from .context import Context
 from .inputs import CreateOrderInput
@@ -17,6 +18,12 @@ async def _current_saga(info: Info[Context, None], saga_id: strawberry.ID) -> Sa
     return SagaType.from_domain(saga)
 
 
+async def place_order(shop: Shop, session_id: str, input: CreateOrderInput) -> CreateOrderPayload:
+    """createOrder's work (the lean path of `create_order.py` calls it too)."""
+    order, saga = await shop.place_order(session_id, input.to_request(), input.idempotency_key)
+    return CreateOrderPayload(order=OrderType.from_domain(order), saga=SagaType.from_domain(saga))
+
+
 @strawberry.type
 class Mutation:
     @strawberry.mutation
@@ -24,12 +31,7 @@ class Mutation:
         self, info: Info[Context, None], input: CreateOrderInput
     ) -> CreateOrderPayload:
         """Record the order and its saga, and answer at once: the saga runs on."""
-        order, saga = await info.context.shop.place_order(
-            info.context.session_id, input.to_request(), input.idempotency_key
-        )
-        return CreateOrderPayload(
-            order=OrderType.from_domain(order), saga=SagaType.from_domain(saga)
-        )
+        return await place_order(info.context.shop, info.context.session_id, input)
 
     @strawberry.mutation
     async def reset(self, info: Info[Context, None]) -> ResetPayload:

@@ -18,12 +18,12 @@ from collections.abc import Callable
 
 from pydantic import ValidationError
 from starlette.responses import JSONResponse, Response
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ...shop.bounds import MAX_IDEMPOTENCY_KEY_LENGTH
 from ...shop.service import Shop
 from ..errors import REFUSED, refusal, refusal_headers
-from ..lanes import JSON_TYPES, content_type
+from ..lanes import JSON_TYPES, content_type, read_body, replaying
 from ..sessions import SessionHandle
 from .routes import place_order_and_wait
 from .schemas import CreateOrderRequest
@@ -51,32 +51,6 @@ def _parsed(body: bytes) -> CreateOrderRequest | None:
         return None
 
 
-async def _read_body(receive: Receive) -> bytes | None:
-    """The whole body; None if the client went away first."""
-    chunks = []
-    while True:
-        message = await receive()
-        if message["type"] == "http.disconnect":
-            return None
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            return b"".join(chunks)
-
-
-def _replaying(body: bytes, receive: Receive) -> Receive:
-    """`receive` as if the body had not been read yet."""
-    sent = False
-
-    async def replay() -> Message:
-        nonlocal sent
-        if sent:
-            return await receive()
-        sent = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return replay
-
-
 class OrderLane:
     """Answers well-formed `POST /orders` itself; every other request goes on to `app`."""
 
@@ -99,12 +73,12 @@ class OrderLane:
         if not wanted:
             await self._app(scope, receive, send)
             return
-        body = await _read_body(receive)
+        body = await read_body(receive)
         if body is None:
             return
         request = _parsed(body)
         if request is None:
-            await self._app(scope, _replaying(body, receive), send)
+            await self._app(scope, replaying(body, receive), send)
             return
         session: SessionHandle = scope["state"]["session"]
         response: Response
