@@ -8,6 +8,7 @@ from types import ModuleType
 
 import uvicorn
 
+from .api.websocket_protocol import LeanWebSocketProtocol
 from .app import create_app
 from .logs import configure_logging, flush_logs
 from .migrations import migrate
@@ -65,6 +66,8 @@ def _serve(settings: Settings, host: str, port: int) -> None:
         # only (api/proxy.py): the client's address, HTTPS, the host the visitor asked for.
         proxy_headers=False,
         ws_max_size=settings.max_websocket_message_bytes,
+        # uvicorn's own protocol, holding less per open socket (api/websocket_protocol.py).
+        ws=LeanWebSocketProtocol,
         log_config=None,
     )
     with serving(settings.database_url):

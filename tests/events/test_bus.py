@@ -44,3 +44,16 @@ async def test_a_subscriber_that_stops_waiting_leaves_nothing_behind() -> None:
         await asyncio.gather(waiting, return_exceptions=True)
         bus.publish([_event("s", 1)])
         assert (await subscription.next()).event_id == 1  # type: ignore[union-attr]
+
+
+async def test_events_published_while_a_subscriber_reads_keep_their_order_and_its_limit() -> None:
+    bus = EventBus(limit=4)
+    with bus.subscribe("s") as subscription:
+        bus.publish([_event("s", i) for i in (1, 2, 3)])
+        assert (await subscription.next()).event_id == 1  # type: ignore[union-attr]
+        bus.publish([_event("s", 4), _event("s", 5)])  # 2, 3 still unread: 4 held, at the limit
+        read = [await subscription.next() for _ in range(4)]
+        assert [e.event_id for e in read if e is not None] == [2, 3, 4, 5]
+        bus.publish([_event("s", i) for i in (6, 7, 8, 9, 10)])  # the fifth is past the limit
+        assert await subscription.next() is None
+    assert bus.subscriber_count == 0

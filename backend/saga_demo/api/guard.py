@@ -17,7 +17,7 @@ says why each directive is there), and on any other answer a policy that allows 
 """
 
 import json
-from collections.abc import Iterable
+from collections.abc import Awaitable, Iterable
 from urllib.parse import urlsplit
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -77,10 +77,13 @@ class SiteGuard:
         self._app = app
         self._allowed = frozenset(filter(None, map(origin_of, allowed_origins)))
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+        # A WebSocket goes on without a frame of ours: it lives as long as the socket.
         if scope["type"] != "http":
-            await self._app(scope, receive, send)
-            return
+            return self._app(scope, receive, send)
+        return self._http(scope, receive, send)
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["method"] not in SAFE_METHODS:
             refused = self._refusal(scope)
             if refused is not None:

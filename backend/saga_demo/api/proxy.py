@@ -8,17 +8,20 @@ proxy used to reach the app. From anyone else the header is ignored. Of several 
 in a chain) the last counts: the one the proxy next to the app wrote.
 """
 
+from collections.abc import Awaitable
+
 from starlette.types import Receive, Scope, Send
 from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 
 class TrustedProxy(ProxyHeadersMiddleware):
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:  # type: ignore[override]
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:  # type: ignore[override]
+        # uvicorn's coroutine, handed on: no frame of ours for a WebSocket's whole life.
         if scope["type"] in ("http", "websocket"):
             client = scope.get("client")
             if client is not None and client[0] in self.trusted_hosts:
                 _take_forwarded_host(scope)
-        await super().__call__(scope, receive, send)  # type: ignore[arg-type]
+        return super().__call__(scope, receive, send)  # type: ignore[arg-type]
 
 
 def _take_forwarded_host(scope: Scope) -> None:

@@ -7,8 +7,7 @@ only created when an endpoint needs one, so health checks and static files creat
 import re
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Literal
 
 from fastapi import Depends, Request
@@ -64,16 +63,15 @@ class SessionRegistry:
     def forget(self, session_id: str) -> None:
         self._recent.pop(session_id, None)
 
-    @contextmanager
-    def connected(self, session_id: str) -> Iterator[None]:
-        """While the block runs, the session has an open socket and is never swept."""
+    def connect(self, session_id: str) -> None:
+        """The session has one more open socket: it is never swept while it has one."""
         self._sockets[session_id] += 1
-        try:
-            yield
-        finally:
-            self._sockets[session_id] -= 1
-            if not self._sockets[session_id]:
-                del self._sockets[session_id]
+
+    def disconnect(self, session_id: str) -> None:
+        """One of the session's sockets has closed (each `connect` has its `disconnect`)."""
+        self._sockets[session_id] -= 1
+        if not self._sockets[session_id]:
+            del self._sockets[session_id]
 
     def sockets_of(self, session_id: str) -> int:
         return self._sockets.get(session_id, 0)
@@ -100,6 +98,8 @@ class SessionRegistry:
 
 class SessionHandle:
     """The caller's session for one request, resolved on first use."""
+
+    __slots__ = ("_client", "_cookie", "_registry", "session_id")
 
     def __init__(
         self, registry: SessionRegistry, cookie: str | None, client: str | None = None
@@ -138,13 +138,16 @@ class SessionMiddleware:
         self._registry = registry
         self._secure = secure_cookie
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    def __call__(self, scope: Scope, receive: Receive, send: Send) -> Awaitable[None]:
+        # Hands on the request's coroutine rather than awaiting it in one of its own: a
+        # WebSocket's coroutines live as long as the socket, thousands at once.
         if scope["type"] == "websocket":
-            await self._websocket(scope, receive, send)
-            return
+            return self._websocket(scope, receive, send)
         if scope["type"] != "http":
-            await self._app(scope, receive, send)
-            return
+            return self._app(scope, receive, send)
+        return self._http(scope, receive, send)
+
+    async def _http(self, scope: Scope, receive: Receive, send: Send) -> None:
         registry = self._registry()
         client = scope.get("client")
         handle = SessionHandle(registry, _cookie_from(scope), client[0] if client else None)
@@ -179,8 +182,11 @@ class SessionMiddleware:
         handle = SessionHandle(registry, None)
         handle.session_id = session_id
         scope.setdefault("state", {})["session"] = handle
-        with registry.connected(session_id):
+        registry.connect(session_id)
+        try:
             await self._app(scope, receive, send)
+        finally:
+            registry.disconnect(session_id)
 
 
 async def current_session(request: Request) -> str:

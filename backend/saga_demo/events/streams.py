@@ -89,16 +89,34 @@ def session_events(
     log: SagaLog, bus: EventBus, session_id: str, after_event_id: int
 ) -> AsyncGenerator[EventRecord, None]:
     """The session's events after an event id, then live ones, for as long as it is read."""
-
-    async def read(cursor: int) -> list[EventRecord]:
-        return await log.session_events(session_id, cursor, PAGE)
-
+    read = _SessionPages(log, session_id)
     return _stream(
-        bus,
-        session_id,
-        after_event_id,
-        read,
-        cursor_of=lambda e: e.event_id,
-        wanted=lambda e: True,
-        last=lambda e: False,
+        bus, session_id, after_event_id, read, cursor_of=_event_id, wanted=_every, last=_never
     )
+
+
+# A slotted reader and module functions rather than closures and lambdas: a session's stream is
+# open for every page that shows it, thousands at once.
+class _SessionPages:
+    """The session's log, a page after a cursor at a time."""
+
+    __slots__ = ("_log", "_session_id")
+
+    def __init__(self, log: SagaLog, session_id: str) -> None:
+        self._log = log
+        self._session_id = session_id
+
+    async def __call__(self, cursor: int) -> list[EventRecord]:
+        return await self._log.session_events(self._session_id, cursor, PAGE)
+
+
+def _event_id(event: EventRecord) -> int:
+    return event.event_id
+
+
+def _every(event: EventRecord) -> bool:
+    return True
+
+
+def _never(event: EventRecord) -> bool:
+    return False

@@ -28,43 +28,33 @@ from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, cast
 
 from graphql import (
-    DocumentNode,
     FieldNode,
-    FragmentDefinitionNode,
-    FragmentSpreadNode,
-    GraphQLEnumType,
     GraphQLError,
     GraphQLField,
-    GraphQLNonNull,
-    GraphQLObjectType,
-    GraphQLScalarType,
-    InlineFragmentNode,
-    NamedTypeNode,
     OperationDefinitionNode,
     OperationType,
-    SelectionNode,
-    SelectionSetNode,
     get_operation_ast,
-    parse,
-    specified_rules,
 )
-from graphql.execution.values import get_argument_values, get_variable_values
 from starlette.websockets import WebSocketDisconnect
 from strawberry.http.exceptions import WebSocketDisconnected
-from strawberry.schema.schema import validate_document
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
 )
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import NextMessage
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    Message,
+    NextMessage,
+)
 
 from ...store.records import EventRecord
 from .context import Context
 from .errors import coded
-from .schema import CACHE_SIZE, LIMIT_RULES, MAX_TOKENS, schema
+from .projection import Shape, checked_document, coerced_arguments, fragments_of, shape_of
+from .schema import CACHE_SIZE, schema
 from .subscription import saga_update_events, session_event_events
 from .types import SagaEventType
 
@@ -84,20 +74,13 @@ _encode = json.JSONEncoder(separators=(",", ":")).encode  # as Strawberry's `enc
 
 
 @dataclass
-class _Leaf:
-    key: str  # the response key: the alias, or the field's name
-    attribute: str | None  # on SagaEventType; None for __typename
-    serialize: Callable[[Any], Any]
-
-
-@dataclass
 class EventPlan:
     """A document the lean path serves: what to stream, and how to turn an event into data."""
 
     operation: OperationDefinitionNode
     root: FieldNode
     root_field: GraphQLField
-    leaves: tuple[_Leaf, ...]
+    event: Shape
     _payloads: dict[tuple[str, int], str] = field(default_factory=dict)
 
     @property
@@ -106,15 +89,7 @@ class EventPlan:
 
     def arguments(self, variables: dict[str, Any] | None) -> dict[str, Any] | None:
         """The root field's arguments, coerced as graphql-core would; None if they do not."""
-        coerced = get_variable_values(
-            schema._schema, self.operation.variable_definitions or (), variables or {}
-        )
-        if isinstance(coerced, list):
-            return None
-        try:
-            return get_argument_values(self.root_field, self.root, coerced)
-        except GraphQLError:
-            return None
+        return coerced_arguments(self.operation, self.root, self.root_field, variables)
 
     def open(self, context: Context, arguments: dict[str, Any]) -> Events:
         return _STREAMS[self.root.name.value](context, arguments)
@@ -125,13 +100,7 @@ class EventPlan:
         known = self._payloads.get(key)
         if known is not None:
             return known
-        typed = SagaEventType.from_domain(event)
-        data = {
-            leaf.key: _EVENT_TYPE
-            if leaf.attribute is None
-            else _serialized(leaf, getattr(typed, leaf.attribute))
-            for leaf in self.leaves
-        }
+        data = self.event.data(SagaEventType.from_domain(event))
         encoded = _encode({"data": {self.root_key: data}})
         if len(self._payloads) >= PAYLOADS_KEPT:
             del self._payloads[next(iter(self._payloads))]
@@ -139,115 +108,46 @@ class EventPlan:
         return encoded
 
 
-def _serialized(leaf: _Leaf, value: Any) -> Any:
-    return None if value is None else leaf.serialize(value)
-
-
-@lru_cache(maxsize=1)
-def _attributes() -> dict[str, str]:
-    """SagaEvent's plain fields (no resolver of their own): GraphQL name to attribute."""
-    definition = SagaEventType.__strawberry_definition__  # type: ignore[attr-defined]
-    names = schema.config.name_converter
-    return {
-        names.get_graphql_name(f): f.python_name
-        for f in definition.fields
-        if f.base_resolver is None
-    }
-
-
 @lru_cache(maxsize=CACHE_SIZE)
 def plan_for(query: str, operation_name: str | None) -> EventPlan | None:
     """The lean plan for this document, or None: Strawberry serves it."""
-    try:
-        document = parse(query, max_tokens=MAX_TOKENS)
-    except GraphQLError:
+    document = checked_document(query)
+    operation = None if document is None else get_operation_ast(document, operation_name)
+    if document is None or operation is None:
         return None
-    if validate_document(schema._schema, document, (*specified_rules, *LIMIT_RULES)):
-        return None
-    return _plan(document, operation_name)
-
-
-def _plan(document: DocumentNode, operation_name: str | None) -> EventPlan | None:
-    operation = get_operation_ast(document, operation_name)
-    if operation is None or operation.operation is not OperationType.SUBSCRIPTION:
+    if operation.operation is not OperationType.SUBSCRIPTION:
         return None
     if operation.directives or len(operation.selection_set.selections) != 1:
         return None
     root = operation.selection_set.selections[0]
     if not isinstance(root, FieldNode) or root.directives or root.name.value not in _STREAMS:
         return None
+    event = shape_of(_EVENT_TYPE, [root.selection_set], fragments_of(document))
+    if event is None:
+        return None
     subscription_type = schema._schema.subscription_type
     assert subscription_type is not None
-    fragments = {
-        definition.name.value: definition
-        for definition in document.definitions
-        if isinstance(definition, FragmentDefinitionNode)
-    }
-    leaves = _leaves(root.selection_set, fragments)
-    if leaves is None:
-        return None
-    return EventPlan(operation, root, subscription_type.fields[root.name.value], leaves)
-
-
-def _leaves(
-    selection_set: SelectionSetNode | None, fragments: dict[str, FragmentDefinitionNode]
-) -> tuple[_Leaf, ...] | None:
-    """The leaf fields asked for, in graphql-core's order (a key where it first appears);
-    None if anything below the root needs execution (a directive, an object field)."""
-    event_type = schema._schema.get_type(_EVENT_TYPE)
-    assert isinstance(event_type, GraphQLObjectType)
-    leaves: dict[str, _Leaf] = {}
-
-    def collect(selections: SelectionSetNode | None, depth: int = 0) -> bool:
-        if selections is None or depth > len(fragments):
-            return False
-        for selection in selections.selections:
-            if isinstance(selection, FieldNode):
-                leaf = _leaf(event_type, selection)
-                if leaf is None:
-                    return False
-                leaves.setdefault(leaf.key, leaf)
-            elif not collect(_fragment_body(selection, fragments), depth + 1):
-                return False
-        return True
-
-    return tuple(leaves.values()) if collect(selection_set) else None
-
-
-def _fragment_body(
-    selection: SelectionNode, fragments: dict[str, FragmentDefinitionNode]
-) -> SelectionSetNode | None:
-    """A fragment's selections, if it is on SagaEvent and has no directive; else None."""
-    on: NamedTypeNode | None
-    if isinstance(selection, FragmentSpreadNode):
-        fragment = fragments[selection.name.value]
-        on, directives, body = fragment.type_condition, fragment.directives, fragment.selection_set
-    elif isinstance(selection, InlineFragmentNode):
-        on, directives, body = selection.type_condition, (), selection.selection_set
-    else:
-        return None
-    if selection.directives or directives or (on is not None and on.name.value != _EVENT_TYPE):
-        return None
-    return body
-
-
-def _leaf(event_type: GraphQLObjectType, selection: FieldNode) -> _Leaf | None:
-    if selection.directives or selection.arguments or selection.selection_set is not None:
-        return None
-    name = selection.name.value
-    key = selection.alias.value if selection.alias else name
-    if name == "__typename":
-        return _Leaf(key, None, str)
-    attribute = _attributes().get(name)
-    kind = event_type.fields[name].type
-    kind = kind.of_type if isinstance(kind, GraphQLNonNull) else kind
-    if attribute is None or not isinstance(kind, GraphQLScalarType | GraphQLEnumType):
-        return None
-    return _Leaf(key, attribute, kind.serialize)
+    return EventPlan(operation, root, subscription_type.fields[root.name.value], event)
 
 
 class EventsHandler(BaseGraphQLTransportWSHandler[Context, None]):
-    """Strawberry's graphql-transport-ws handler, with the lean path for plain event documents."""
+    """Strawberry's graphql-transport-ws handler, with the lean path for plain event documents,
+    holding nothing past its use for a connection's life."""
+
+    async def handle_message(self, message: Message) -> None:
+        try:
+            await super().handle_message(message)
+        finally:
+            # What the handler needs it has taken (an operation its query and variables), yet
+            # the loop reading messages holds the last one until the next arrives.
+            cast("dict[str, object]", message).clear()
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        await super().handle_connection_init(message)
+        if self.connection_init_received:
+            # Cancelled by now; kept, the task would hold its last frames (the timer's) for
+            # the connection's life. It ends on its own: nothing is left to wait for.
+            self.connection_init_timeout_task = None
 
     async def run_operation(self, operation: Operation[Context, None]) -> None:
         plan = plan_for(operation.query, operation.operation_name)

@@ -19,8 +19,6 @@ times per the shorter of the two periods.
 import asyncio
 import logging
 import time
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -94,22 +92,13 @@ class SocketWatch:
         self.tick_seconds = min([MAX_TICK_SECONDS, *(p / TICKS_PER_PERIOD for p in periods)])
         self.enabled = bool(periods)
 
-    @asynccontextmanager
-    async def watching(self, send: Send, gauge: SubscriptionGauge) -> AsyncIterator[WatchedSocket]:
-        """While the block runs, the socket is watched; a drop ends the block quietly."""
-        task = asyncio.current_task()
-        assert task is not None
-        socket = WatchedSocket(send, task, gauge)
+    def add(self, socket: WatchedSocket) -> None:
+        """Looked at from the next tick on."""
         self._sockets.add(socket)
-        try:
-            yield socket
-        except asyncio.CancelledError:
-            if not socket.dropped:
-                raise
-        finally:
-            self._sockets.discard(socket)
-            if socket.dropped and task.cancelling():
-                task.uncancel()  # our own cancel: the socket's end, not the server's
+
+    def discard(self, socket: WatchedSocket) -> None:
+        """Closed: looked at no more."""
+        self._sockets.discard(socket)
 
     def look(self, now: float) -> None:
         """Drop what waits too long on its client, close what has been idle too long."""
@@ -157,7 +146,20 @@ async def serve_watched(
     receive: Receive,
     send: Send,
 ) -> None:
-    """Serve a WebSocket with `app`, watched; `gauge` counts every socket's subscriptions."""
-    async with watch.watching(send, gauge) as socket:
-        scope.setdefault("state", {})["socket"] = socket
+    """Serve a WebSocket with `app`, watched; `gauge` counts every socket's subscriptions.
+    A drop ends it quietly. (No context manager of its own: this frame lives as long as the
+    socket, thousands at once, and a generator-based one would add two.)"""
+    task = asyncio.current_task()
+    assert task is not None
+    socket = WatchedSocket(send, task, gauge)
+    scope.setdefault("state", {})["socket"] = socket
+    watch.add(socket)
+    try:
         await app(scope, receive, socket.send)
+    except asyncio.CancelledError:
+        if not socket.dropped:
+            raise
+    finally:
+        watch.discard(socket)
+        if socket.dropped and task.cancelling():
+            task.uncancel()  # our own cancel: the socket's end, not the server's
