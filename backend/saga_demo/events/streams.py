@@ -7,6 +7,7 @@ a session's event id), so a hole in the live stream is seen at once and filled f
 
 from collections.abc import AsyncGenerator, Awaitable, Callable
 
+from ..store.errors import SagaNotFound
 from ..store.interfaces import SagaLog
 from ..store.records import EventRecord
 from .bus import EventBus
@@ -64,13 +65,22 @@ def saga_events(
     after_sequence: int,
     last: Callable[[EventRecord], bool],
 ) -> AsyncGenerator[EventRecord, None]:
-    """The saga's events after a sequence number, then live ones, until `last` says so."""
+    """The saga's events after a sequence number, then live ones, until `last` says so;
+    `SagaNotFound` before any event if the session has no such saga (one read of the saga
+    both checks that and tells whether it has ended)."""
 
     async def read(cursor: int) -> list[EventRecord]:
         return (await log.events(saga_id, cursor))[:PAGE]
 
+    first = True
+
     async def ended() -> bool:
+        # Asked first of all, before any event: the saga must be the session's.
+        nonlocal first
         saga = await log.load(saga_id)
+        if first and (saga is None or saga.session_id != session_id):
+            raise SagaNotFound(saga_id)
+        first = False
         return saga is None or saga.finished_at is not None
 
     return _stream(

@@ -269,7 +269,8 @@ class Shop:
     def watch_saga(
         self, session_id: str, saga_id: str, after_sequence: int
     ) -> AsyncGenerator[EventRecord, None]:
-        """The saga's events after that sequence, then live ones, until it has finished."""
+        """The saga's events after that sequence, then live ones, until it has finished;
+        `SagaNotFound` before any event if it is not the session's."""
         return streams.saga_events(
             self._store.log, self._bus, session_id, saga_id, after_sequence, last=_ends_saga
         )

@@ -13,6 +13,7 @@ from dataclasses import replace
 import strawberry
 from strawberry.types import Info
 
+from ...shop.bounds import storable
 from ...store.errors import SagaNotFound
 from ...store.records import EventRecord
 from .context import Context
@@ -36,8 +37,8 @@ async def saga_update_events(
     after_sequence = after_sequence or 0
     if after_sequence < 0:
         raise BadUserInput("afterSequence must not be negative", field="afterSequence")
-    if await context.shop.saga(context.session_id, saga_id) is None:
-        raise SagaNotFound(saga_id)
+    if not storable(saga_id):
+        raise SagaNotFound(saga_id)  # no saga has such an id: no store need be asked
     stream = context.shop.watch_saga(context.session_id, saga_id, after_sequence)
     with context.gauge.track():
         async with aclosing(stream):
