@@ -19,6 +19,7 @@ import asyncpg
 
 from .events.bus import EventBus
 from .saga.orchestrator import Orchestrator
+from .store.errors import StoreUnavailable
 from .store.interfaces import SagaLog
 from .store.postgres.leases import RELEASED, PostgresLeases
 from .store.postgres.listener import Pointer, PostgresListener
@@ -94,8 +95,18 @@ class Replica:
                 await self._leases.renew()
                 self._run_interrupted()
                 await self._claim()
-            except (OSError, asyncpg.PostgresError, asyncpg.InterfaceError) as error:
+            except (
+                StoreUnavailable,
+                OSError,
+                asyncpg.PostgresError,
+                asyncpg.InterfaceError,
+            ) as error:
+                # The database went away (the store says so with StoreUnavailable): the next
+                # round tries again. The loop must outlive every round: without it the lease
+                # lapses while this replica still runs its sagas.
                 logger.warning("🧭 Lease round failed (%s); trying again", error)
+            except Exception:
+                logger.exception("💥 Lease round failed unexpectedly; trying again")
 
     def _run_interrupted(self) -> None:
         """Sagas this replica owns whose run stopped on an error (a database that went away):

@@ -4,8 +4,11 @@ says, and every saga ends once, with every invariant holding."""
 import asyncio
 import signal
 import time
+from collections.abc import Awaitable, Callable
+from datetime import datetime
 from functools import partial
 
+import asyncpg
 import httpx
 
 from tests.api.test_crash_recovery import _all_terminal, _caught_mid_saga
@@ -223,3 +226,71 @@ async def test_a_request_whose_statement_meets_a_dropped_connection_gets_503_and
         # later), and the books balance: a refused order left nothing behind.
         await _finished_elsewhere(a, on_a.cookies, time.monotonic(), LEASE_SECONDS + 20)
     assert "Exception in ASGI application" not in a.log_path.read_text()
+
+
+async def test_a_lease_round_whose_connection_drops_mid_statement_is_tried_again(
+    start_replica: Start, database_url: str
+) -> None:
+    a = start_replica("a")
+    replica = replica_id(a)
+    pool = f"saga-demo {replica}"
+    holder = await asyncpg.connect(database_url)
+    try:
+        async with holder.transaction():
+            # The next round's renewal waits on the replica's row, mid-statement ...
+            await holder.execute("SELECT 1 FROM replicas WHERE id = $1 FOR UPDATE", replica)
+            await eventually(
+                partial(_waiting_on_a_lock, database_url, pool),
+                timeout=3 * LEASE_SECONDS,
+                what="the lease renewal to wait on the row",
+            )
+            # ... when its connection drops.
+            assert await terminate_connections(database_url, pool) >= 1
+    finally:
+        await holder.close()
+
+    def failed() -> bool | None:
+        return True if "Lease round failed" in a.log_path.read_text() else None
+
+    await eventually(_async(failed), timeout=3 * LEASE_SECONDS, what="the round to fail")
+    expiry = await _lease_expiry(database_url, replica)
+    await eventually(
+        partial(_lease_renewed_after, database_url, replica, expiry),
+        timeout=3 * LEASE_SECONDS,
+        what="the lease to be renewed at a later round",
+    )
+
+
+def _async(probe: Callable[[], bool | None]) -> Callable[[], Awaitable[bool | None]]:
+    async def awaitable() -> bool | None:
+        return probe()
+
+    return awaitable
+
+
+async def _waiting_on_a_lock(database_url: str, application_name: str) -> bool | None:
+    conn = await asyncpg.connect(database_url)
+    try:
+        waiting = await conn.fetchval(
+            "SELECT count(*) FROM pg_stat_activity WHERE application_name = $1 "
+            "AND wait_event_type = 'Lock'",
+            application_name,
+        )
+    finally:
+        await conn.close()
+    return True if waiting else None
+
+
+async def _lease_expiry(database_url: str, replica: str) -> datetime:
+    conn = await asyncpg.connect(database_url)
+    try:
+        expiry: datetime = await conn.fetchval(
+            "SELECT lease_expires_at FROM replicas WHERE id = $1", replica
+        )
+    finally:
+        await conn.close()
+    return expiry
+
+
+async def _lease_renewed_after(database_url: str, replica: str, expiry: datetime) -> bool | None:
+    return True if await _lease_expiry(database_url, replica) > expiry else None
