@@ -4,7 +4,6 @@ says, and every saga ends once, with every invariant holding."""
 import asyncio
 import signal
 import time
-from collections.abc import Awaitable, Callable
 from datetime import datetime
 from functools import partial
 
@@ -249,23 +248,16 @@ async def test_a_lease_round_whose_connection_drops_mid_statement_is_tried_again
     finally:
         await holder.close()
 
-    def failed() -> bool | None:
+    async def failed() -> bool | None:
         return True if "Lease round failed" in a.log_path.read_text() else None
 
-    await eventually(_async(failed), timeout=3 * LEASE_SECONDS, what="the round to fail")
+    await eventually(failed, timeout=3 * LEASE_SECONDS, what="the round to fail")
     expiry = await _lease_expiry(database_url, replica)
     await eventually(
         partial(_lease_renewed_after, database_url, replica, expiry),
         timeout=3 * LEASE_SECONDS,
         what="the lease to be renewed at a later round",
     )
-
-
-def _async(probe: Callable[[], bool | None]) -> Callable[[], Awaitable[bool | None]]:
-    async def awaitable() -> bool | None:
-        return probe()
-
-    return awaitable
 
 
 async def _waiting_on_a_lock(database_url: str, application_name: str) -> bool | None:

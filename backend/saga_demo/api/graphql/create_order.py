@@ -23,14 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from graphql import (
-    FieldNode,
-    GraphQLField,
-    OperationDefinitionNode,
-    OperationType,
-    get_operation_ast,
-    located_error,
-)
+from graphql import OperationType, located_error
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ...shop.service import Shop
@@ -39,8 +32,8 @@ from .errors import coded
 from .inputs import CreateOrderInput, from_coerced
 from .media import GRAPHQL_RESPONSE, preferred, respond_as_preferred
 from .mutation import place_order
-from .projection import Shape, checked_document, coerced_arguments, fragments_of, shape_of
-from .schema import CACHE_SIZE, schema
+from .projection import RootField, Shape, root_field
+from .schema import CACHE_SIZE
 
 ROOT_FIELD = "createOrder"
 PAYLOAD_TYPE = "CreateOrderPayload"
@@ -49,58 +42,32 @@ _encode = json.JSONEncoder(separators=(",", ":")).encode  # as Strawberry's `enc
 
 @dataclass(frozen=True, slots=True)
 class CreateOrderPlan:
-    """A document the lane serves: the operation, its one root field and the payload's shape."""
+    """A document the lane serves: its `createOrder` field, and the payload's shape."""
 
-    operation: OperationDefinitionNode
-    root: FieldNode
-    root_field: GraphQLField
+    root: RootField
     payload: Shape
 
-    @property
-    def root_key(self) -> str:
-        return self.root.alias.value if self.root.alias else self.root.name.value
-
     def arguments(self, variables: dict[str, Any] | None) -> dict[str, Any] | None:
-        return coerced_arguments(self.operation, self.root, self.root_field, variables)
+        return self.root.arguments(variables)
 
     async def execute(self, shop: Shop, session_id: str, arguments: dict[str, Any]) -> object:
         """The answer's JSON body, as Strawberry would give it for this document."""
+        key = self.root.key
         try:
             input = from_coerced(CreateOrderInput, arguments["input"])
             payload = await place_order(shop, session_id, input)
         except Exception as error:  # noqa: BLE001 - answered as Strawberry answers it: coded
-            located = located_error(error, [self.root], [self.root_key])
+            located = located_error(error, [self.root.node], [key])
             return {"data": None, "errors": [coded(located).formatted]}
-        return {"data": {self.root_key: self.payload.data(payload)}}
+        return {"data": {key: self.payload.data(payload)}}
 
 
 @lru_cache(maxsize=CACHE_SIZE)
 def plan_for(query: str, operation_name: str | None) -> CreateOrderPlan | None:
     """The lane's plan for this document, or None: Strawberry serves it."""
-    document = checked_document(query)
-    operation = None if document is None else get_operation_ast(document, operation_name)
-    root = None if operation is None else _create_order(operation)
-    if document is None or operation is None or root is None:
-        return None
-    payload = shape_of(PAYLOAD_TYPE, [root.selection_set], fragments_of(document))
-    if payload is None:
-        return None
-    mutation_type = schema._schema.mutation_type
-    assert mutation_type is not None
-    return CreateOrderPlan(operation, root, mutation_type.fields[ROOT_FIELD], payload)
-
-
-def _create_order(operation: OperationDefinitionNode) -> FieldNode | None:
-    """The operation's root field if it is a mutation of `createOrder` alone, no directive."""
-    selections = operation.selection_set.selections
-    if operation.operation is not OperationType.MUTATION or operation.directives:
-        return None
-    if any(definition.directives for definition in operation.variable_definitions or ()):
-        return None
-    root = selections[0] if len(selections) == 1 else None
-    if not isinstance(root, FieldNode) or root.directives or root.name.value != ROOT_FIELD:
-        return None
-    return root
+    root = root_field(query, operation_name, OperationType.MUTATION, (ROOT_FIELD,))
+    payload = None if root is None else root.shape(PAYLOAD_TYPE)
+    return None if root is None or payload is None else CreateOrderPlan(root, payload)
 
 
 def _request(body: bytes) -> tuple[str, dict[str, Any] | None, str | None] | None:

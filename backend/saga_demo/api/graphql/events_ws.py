@@ -31,12 +31,8 @@ from functools import lru_cache
 from typing import Any, cast
 
 from graphql import (
-    FieldNode,
     GraphQLError,
-    GraphQLField,
-    OperationDefinitionNode,
     OperationType,
-    get_operation_ast,
 )
 from starlette.websockets import WebSocketDisconnect
 from strawberry.http.exceptions import WebSocketDisconnected
@@ -53,8 +49,8 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 from ...store.records import EventRecord
 from .context import Context
 from .errors import coded
-from .projection import Shape, checked_document, coerced_arguments, fragments_of, shape_of
-from .schema import CACHE_SIZE, schema
+from .projection import RootField, Shape, root_field
+from .schema import CACHE_SIZE
 from .subscription import saga_update_events, session_event_events
 from .types import SagaEventType
 
@@ -77,22 +73,15 @@ _encode = json.JSONEncoder(separators=(",", ":")).encode  # as Strawberry's `enc
 class EventPlan:
     """A document the lean path serves: what to stream, and how to turn an event into data."""
 
-    operation: OperationDefinitionNode
-    root: FieldNode
-    root_field: GraphQLField
+    root: RootField
     event: Shape
     _payloads: dict[tuple[str, int], str] = field(default_factory=dict)
 
-    @property
-    def root_key(self) -> str:
-        return self.root.alias.value if self.root.alias else self.root.name.value
-
     def arguments(self, variables: dict[str, Any] | None) -> dict[str, Any] | None:
-        """The root field's arguments, coerced as graphql-core would; None if they do not."""
-        return coerced_arguments(self.operation, self.root, self.root_field, variables)
+        return self.root.arguments(variables)
 
     def open(self, context: Context, arguments: dict[str, Any]) -> Events:
-        return _STREAMS[self.root.name.value](context, arguments)
+        return _STREAMS[self.root.name](context, arguments)
 
     def payload(self, event: EventRecord) -> str:
         """`{"data": …}` for this event, encoded (once for every subscriber of this document)."""
@@ -101,7 +90,7 @@ class EventPlan:
         if known is not None:
             return known
         data = self.event.data(SagaEventType.from_domain(event))
-        encoded = _encode({"data": {self.root_key: data}})
+        encoded = _encode({"data": {self.root.key: data}})
         if len(self._payloads) >= PAYLOADS_KEPT:
             del self._payloads[next(iter(self._payloads))]
         self._payloads[key] = encoded
@@ -111,23 +100,9 @@ class EventPlan:
 @lru_cache(maxsize=CACHE_SIZE)
 def plan_for(query: str, operation_name: str | None) -> EventPlan | None:
     """The lean plan for this document, or None: Strawberry serves it."""
-    document = checked_document(query)
-    operation = None if document is None else get_operation_ast(document, operation_name)
-    if document is None or operation is None:
-        return None
-    if operation.operation is not OperationType.SUBSCRIPTION:
-        return None
-    if operation.directives or len(operation.selection_set.selections) != 1:
-        return None
-    root = operation.selection_set.selections[0]
-    if not isinstance(root, FieldNode) or root.directives or root.name.value not in _STREAMS:
-        return None
-    event = shape_of(_EVENT_TYPE, [root.selection_set], fragments_of(document))
-    if event is None:
-        return None
-    subscription_type = schema._schema.subscription_type
-    assert subscription_type is not None
-    return EventPlan(operation, root, subscription_type.fields[root.name.value], event)
+    root = root_field(query, operation_name, OperationType.SUBSCRIPTION, _STREAMS)
+    event = None if root is None else root.shape(_EVENT_TYPE)
+    return None if root is None or event is None else EventPlan(root, event)
 
 
 class EventsHandler(BaseGraphQLTransportWSHandler[Context, None]):

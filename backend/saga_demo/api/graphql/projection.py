@@ -11,10 +11,11 @@ scalar or enum type, nested objects and lists of them projected the same way.
 collection takes (aliases, `__typename`, fragments and inline fragments on the type itself,
 repeated keys whose selections merge) and gives up, returning None, on anything that needs
 execution: a field with a resolver or arguments, a directive, a fragment on another type.
-The document must have been validated against the schema first.
+The document must have been validated against the schema first: `root_field` checks it (as
+Strawberry would) and finds the one root field a lean path serves.
 """
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Any
@@ -35,7 +36,9 @@ from graphql import (
     InlineFragmentNode,
     NamedTypeNode,
     OperationDefinitionNode,
+    OperationType,
     SelectionSetNode,
+    get_operation_ast,
     parse,
     specified_rules,
 )
@@ -81,22 +84,60 @@ class Shape:
         return {selected.key: selected.value(source) for selected in self.keys}
 
 
-def coerced_arguments(
-    operation: OperationDefinitionNode,
-    root: FieldNode,
-    field: GraphQLField,
-    variables: dict[str, Any] | None,
-) -> dict[str, Any] | None:
-    """The root field's arguments, coerced as graphql-core would; None if they do not coerce
-    (Strawberry then answers, with graphql-core's errors)."""
-    definitions = operation.variable_definitions or ()
-    coerced = get_variable_values(schema._schema, definitions, variables or {})
-    if isinstance(coerced, list):
+@dataclass(frozen=True, slots=True)
+class RootField:
+    """A lean path's document: the operation it runs, and the one root field that asks for."""
+
+    document: DocumentNode
+    operation: OperationDefinitionNode
+    node: FieldNode
+    definition: GraphQLField
+
+    @property
+    def name(self) -> str:
+        return self.node.name.value
+
+    @property
+    def key(self) -> str:
+        """The root field's response key: its alias, or its name."""
+        return self.node.alias.value if self.node.alias else self.node.name.value
+
+    def arguments(self, variables: dict[str, Any] | None) -> dict[str, Any] | None:
+        """The root field's arguments, coerced as graphql-core would; None if they do not
+        coerce (Strawberry then answers, with graphql-core's errors)."""
+        definitions = self.operation.variable_definitions or ()
+        coerced = get_variable_values(schema._schema, definitions, variables or {})
+        if isinstance(coerced, list):
+            return None
+        try:
+            return get_argument_values(self.definition, self.node, coerced)
+        except GraphQLError:
+            return None
+
+    def shape(self, type_name: str) -> "Shape | None":
+        """The projection of the root field's selection on its type; None if it needs
+        execution."""
+        return shape_of(type_name, [self.node.selection_set], fragments_of(self.document))
+
+
+def root_field(
+    query: str, operation_name: str | None, kind: OperationType, names: Collection[str]
+) -> RootField | None:
+    """The operation of that kind the request runs, if it asks for one root field of those
+    names and has no directive anywhere above that field's selection; else None."""
+    document = checked_document(query)
+    operation = None if document is None else get_operation_ast(document, operation_name)
+    if document is None or operation is None or operation.operation is not kind:
         return None
-    try:
-        return get_argument_values(field, root, coerced)
-    except GraphQLError:
+    if operation.directives or any(v.directives for v in operation.variable_definitions or ()):
         return None
+    selections = operation.selection_set.selections
+    root = selections[0] if len(selections) == 1 else None
+    if not isinstance(root, FieldNode) or root.directives or root.name.value not in names:
+        return None
+    root_type = schema._schema.get_root_type(kind)
+    assert root_type is not None
+    return RootField(document, operation, root, root_type.fields[root.name.value])
 
 
 @lru_cache(maxsize=CACHE_SIZE)
