@@ -48,6 +48,18 @@ STATUS_RECORDER = """
 }
 """
 
+# Whether a step of the open saga (the one named, or any) shows the status now.
+SHOWS_STATUS = """
+([saga, status, step]) => {
+  const items = document.querySelectorAll(`article.saga[data-saga-id="${saga}"] li[data-step]`);
+  return [...items].some(
+    (item) =>
+      (step === null || item.dataset.step === step) &&
+      item.querySelector(".step-status")?.dataset.status === status,
+  );
+}
+"""
+
 # The open saga (there is one at most), once it is not one of those listed before.
 NEWEST_SAGA = """
 (known) => {
@@ -176,6 +188,14 @@ class DashboardPage:
 
     def step_status(self, saga_id: str, step: str) -> Locator:
         return self.step(saga_id, step).locator(".step-status")
+
+    def wait_for_step_status(self, saga_id: str, status: str, step: str | None = None) -> None:
+        """Wait until `step` of the saga (any step, without one) shows `status`, checked at every
+        animation frame: a status that lasts a fraction of a second is not missed, as it can be
+        between the growing intervals at which `expect` polls."""
+        self.page.wait_for_function(
+            SHOWS_STATUS, arg=[saga_id, status, step], polling="raf", timeout=TIMEOUT_MS
+        )
 
     def expect_saga(self, saga_id: str, status: str, steps: dict[str, str]) -> None:
         """The saga's badge says `status` (its text) and each step shows its status."""

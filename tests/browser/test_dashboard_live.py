@@ -165,7 +165,7 @@ def test_a_cancel_too_late_is_shown(context: BrowserContext, slower_server: Serv
     saga_id = dashboard.place("happy-path")
     saga = dashboard.saga(saga_id)
     # Shipping has begun: past the last step boundary, the server answers CONFLICT.
-    expect(dashboard.step_status(saga_id, "ship_order")).to_have_text("RUNNING", timeout=TIMEOUT_MS)
+    dashboard.wait_for_step_status(saga_id, "RUNNING", "ship_order")
     saga.get_by_role("button", name="Cancel").click()
     expect(saga.locator("[data-action-message]")).to_contain_text("Too late to cancel")
     dashboard.expect_saga(saga_id, "Completed", dict.fromkeys(STEPS, "COMPLETED"))

@@ -44,9 +44,7 @@ def test_the_page_reconnects_and_catches_up_after_a_restart(
 
     # A saga under way when the server goes down: recovery finishes it after the restart.
     interrupted = dashboard.place("happy-path")
-    expect(dashboard.step_status(interrupted, "reserve_inventory")).to_have_text(
-        "RUNNING", timeout=TIMEOUT_MS
-    )
+    dashboard.wait_for_step_status(interrupted, "RUNNING")
     server.stop()
     expect(dashboard.connection).not_to_have_attribute("data-status", "connected")
     expect(dashboard.connection).to_have_text(
