@@ -2,7 +2,8 @@
 keeps uvicorn's behaviour, each test run against both: the app gets its scope and messages,
 keep-alive pings close a socket whose client stopped answering them, the message size limit
 closes with 1009, a send waits for a client that reads slowly and loses nothing, and
-`send.__self__.transport.abort()` (the slow-reader guard's way) ends a socket at once."""
+`send.__self__.transport.abort()` (the slow-reader guard's way) ends a socket at once. Ours also
+writes what the app sends in one turn of the loop in one write, in order, a close included."""
 
 import asyncio
 import socket
@@ -30,16 +31,19 @@ DEADLINE = 10.0
 Scope = dict[str, Any]
 Receive = Callable[[], Awaitable[dict[str, Any]]]
 Send = Callable[[dict[str, Any]], Awaitable[None]]
+Served = tuple[str, "EchoApp", type[WebSocketsSansIOProtocol]]
 
 
 class EchoApp:
     """Accepts with the first subprotocol offered; answers `scope` with the cookie it saw,
-    `many N` with N messages of 64 KiB, `abort` by aborting the transport, anything else by
+    `many N` with N messages of 64 KiB, `burst N` with N short messages and a close (4001),
+    counting the transport's writes, `abort` by aborting the transport, anything else by
     echoing it; remembers how each socket ended."""
 
     def __init__(self) -> None:
         self.disconnects: list[dict[str, Any]] = []
         self.ended = asyncio.Event()
+        self.burst_writes: int | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         assert scope["type"] == "websocket"
@@ -59,14 +63,44 @@ class EchoApp:
             elif text.startswith("many "):
                 for n in range(int(text.split()[1])):
                     await send({"type": "websocket.send", "text": f"{n:08d}" + "x" * 65536})
+            elif text.startswith("burst "):
+                await self._burst(int(text.split()[1]), send)
             elif text == "abort":
                 send.__self__.transport.abort()  # type: ignore[attr-defined]
             else:
                 await send({"type": "websocket.send", "text": text})
 
+    async def _burst(self, count: int, send: Send) -> None:
+        protocol = send.__self__  # type: ignore[attr-defined]
+        counting = CountingWrites(protocol.transport)
+        protocol.transport = counting
+        try:
+            for n in range(count):
+                await send({"type": "websocket.send", "text": f"burst {n}"})
+            await send({"type": "websocket.close", "code": 4001, "reason": "burst done"})
+            await asyncio.sleep(0)  # one turn: what waits for the turn's end is written by now
+        finally:
+            protocol.transport = counting.transport
+        self.burst_writes = counting.writes
+
+
+class CountingWrites:
+    """A transport that counts the writes handed to it."""
+
+    def __init__(self, transport: asyncio.Transport) -> None:
+        self.transport = transport
+        self.writes = 0
+
+    def write(self, data: bytes) -> None:
+        self.writes += 1
+        self.transport.write(data)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.transport, name)
+
 
 @pytest.fixture(params=[WebSocketsSansIOProtocol, LeanWebSocketProtocol], ids=["uvicorn", "lean"])
-async def served(request: pytest.FixtureRequest) -> AsyncIterator[tuple[str, EchoApp]]:
+async def served(request: pytest.FixtureRequest) -> AsyncIterator[Served]:
     """The echo app on a real uvicorn server, on a free port: with uvicorn's own protocol, and
     with ours, which must behave the same."""
     app = EchoApp()
@@ -87,7 +121,7 @@ async def served(request: pytest.FixtureRequest) -> AsyncIterator[tuple[str, Ech
     serving = asyncio.create_task(server.serve(sockets=[listening]))
     await eventually(_started(server), timeout=DEADLINE, what="the server to listen")
     try:
-        yield f"ws://127.0.0.1:{port}/ws", app
+        yield f"ws://127.0.0.1:{port}/ws", app, request.param
     finally:
         server.should_exit = True
         await serving
@@ -108,9 +142,9 @@ async def _received(ws: ClientConnection) -> str:
 
 
 async def test_the_app_gets_its_scope_and_messages_and_the_subprotocol_is_agreed(
-    served: tuple[str, EchoApp],
+    served: Served,
 ) -> None:
-    url, _ = served
+    url, _, _ = served
     cookie = {"Cookie": "session_id=abc"}
     protocols = [Subprotocol("graphql-transport-ws")]
     async with client(url, additional_headers=cookie, subprotocols=protocols) as ws:
@@ -125,9 +159,9 @@ async def test_the_app_gets_its_scope_and_messages_and_the_subprotocol_is_agreed
 
 
 async def test_a_message_over_the_size_limit_closes_the_socket_with_1009(
-    served: tuple[str, EchoApp],
+    served: Served,
 ) -> None:
-    url, app = served
+    url, app, _ = served
     async with client(url) as ws:
         await ws.send("x" * MAX_SIZE)
         assert await _received(ws) == "x" * MAX_SIZE  # at the limit: fine
@@ -141,9 +175,9 @@ async def test_a_message_over_the_size_limit_closes_the_socket_with_1009(
 
 
 async def test_sends_to_a_client_that_reads_slowly_wait_and_lose_nothing(
-    served: tuple[str, EchoApp],
+    served: Served,
 ) -> None:
-    url, _ = served
+    url, _, _ = served
     async with client(url, max_size=None, max_queue=1) as ws:
         await ws.send("many 64")  # 4 MiB: past the transport's high-water mark many times
         for n in range(64):
@@ -152,10 +186,25 @@ async def test_sends_to_a_client_that_reads_slowly_wait_and_lose_nothing(
         assert await _received(ws) == "after"
 
 
-async def test_aborting_the_transport_ends_the_socket_at_once(
-    served: tuple[str, EchoApp],
+async def test_messages_sent_in_one_turn_arrive_in_order_and_ours_writes_them_at_once(
+    served: Served,
 ) -> None:
-    url, app = served
+    url, app, protocol = served
+    async with client(url) as ws:
+        await ws.send("burst 5")
+        assert [await _received(ws) for _ in range(5)] == [f"burst {n}" for n in range(5)]
+        with pytest.raises(ConnectionClosed) as closed:
+            await _received(ws)
+    assert closed.value.rcvd is not None
+    assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (4001, "burst done")
+    # uvicorn writes each frame as it is sent; ours the five frames and the close together.
+    assert app.burst_writes == (1 if protocol is LeanWebSocketProtocol else 6)
+
+
+async def test_aborting_the_transport_ends_the_socket_at_once(
+    served: Served,
+) -> None:
+    url, app, _ = served
     async with client(url) as ws:
         await ws.send("abort")
         with pytest.raises(ConnectionClosed) as closed:
@@ -166,9 +215,9 @@ async def test_aborting_the_transport_ends_the_socket_at_once(
 
 
 async def test_the_server_pings_and_closes_a_socket_whose_client_stops_answering(
-    served: tuple[str, EchoApp],
+    served: Served,
 ) -> None:
-    url, app = served
+    url, app, _ = served
     uri = parse_uri(url)
     reader, writer = await asyncio.open_connection(uri.host, uri.port)
     protocol = ClientProtocol(uri)

@@ -8,7 +8,14 @@ the app has its scope (`websockets`' parser keeps the request in a local of its 
 
 This subclass holds the same state in slots, queues incoming messages in a list with a future
 while the app waits, gates sends on a flag with a future while the transport is paused, and lets
-the handshake's headers go once they are used. Framing, the handshake itself, ping/pong keep-alive,
+the handshake's headers go once they are used.
+
+It also writes the messages an app sends in one turn of the event loop together: uvicorn hands
+each frame to the transport at once, one system call each, yet a saga's transitions are committed
+and published a few at a time (a step's outcome with the next step's start), and a subscription
+sends them back to back. Frames wait in `websockets`' own output buffer until the turn ends, then
+go out in one write, in the order they were sent; anything else uvicorn writes (a pong, a close)
+takes the frames waiting ahead of it along. Framing, the handshake itself, ping/pong keep-alive,
 the message size limit, close codes and the transport (our slow-reader guard aborts it through
 `send.__self__.transport`) are uvicorn's and `websockets`' code, unchanged.
 """
@@ -18,8 +25,10 @@ from typing import Any
 
 from uvicorn._types import ASGIReceiveEvent, ASGISendEvent
 from uvicorn.config import Config
+from uvicorn.protocols.utils import ClientDisconnected
 from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIOProtocol
 from uvicorn.server import ServerState
+from websockets.exceptions import InvalidState
 from websockets.http11 import Request
 
 
@@ -117,6 +126,7 @@ class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
         "curr_msg_data_type",
         "default_headers",
         "disconnected",
+        "flush_due",
         "frames",
         "handshake_complete",
         "handshake_initiated",
@@ -154,6 +164,7 @@ class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
         # Duck-typed stand-ins: uvicorn calls only what they offer.
         self.queue = Inbox()  # type: ignore[assignment]
         self.writable = Gate()  # type: ignore[assignment]
+        self.flush_due = False
 
     def handle_connect(self, event: Request) -> None:
         super().handle_connect(event)
@@ -174,7 +185,35 @@ class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
         return message
 
     async def send(self, message: ASGISendEvent) -> None:
+        if message["type"] == "websocket.send" and self.handshake_complete:
+            await self.writable.wait()
+            if self.disconnected:
+                raise ClientDisconnected
+            if not self.close_sent and self.initial_response is None:
+                self._queue_frame(message.get("bytes"), message.get("text"))
+                return
+            # After a close, or on a refused handshake: uvicorn's own answer.
         handshaking = not self.handshake_complete
         await super().send(message)
         if handshaking and self.handshake_complete:
             del self.response  # the handshake's answer, written (or refused): not needed again
+
+    def _queue_frame(self, data: bytes | None, text: str | None) -> None:
+        """uvicorn's `websocket.send`, written when this turn of the loop ends."""
+        try:
+            if data is not None:
+                self.conn.send_binary(data)
+            elif text is not None:
+                self.conn.send_text(text.encode())
+        except InvalidState as closing:
+            raise ClientDisconnected from closing
+        if not self.flush_due:
+            self.flush_due = True
+            self.loop.call_soon(self.flush)
+
+    def flush(self) -> None:
+        """Write the frames sent since the last write, in one call."""
+        self.flush_due = False
+        output = self.conn.data_to_send()
+        if output and not self.transport.is_closing():
+            self.transport.write(b"".join(output))
