@@ -37,13 +37,14 @@ Served = tuple[str, "EchoApp", type[WebSocketsSansIOProtocol]]
 class EchoApp:
     """Accepts with the first subprotocol offered; answers `scope` with the cookie it saw,
     `many N` with N messages of 64 KiB, `burst N` with N short messages and a close (4001),
-    counting the transport's writes, `abort` by aborting the transport, anything else by
-    echoing it; remembers how each socket ended."""
+    counting the transport's writes for both, `abort` by aborting the transport, anything
+    else by echoing it; remembers how each socket ended."""
 
     def __init__(self) -> None:
         self.disconnects: list[dict[str, Any]] = []
         self.ended = asyncio.Event()
         self.burst_writes: int | None = None
+        self.many_writes: int | None = None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         assert scope["type"] == "websocket"
@@ -61,14 +62,24 @@ class EchoApp:
                 cookie = dict(scope["headers"]).get(b"cookie", b"").decode()
                 await send({"type": "websocket.send", "text": f"{scope['path']} {cookie}"})
             elif text.startswith("many "):
-                for n in range(int(text.split()[1])):
-                    await send({"type": "websocket.send", "text": f"{n:08d}" + "x" * 65536})
+                await self._many(int(text.split()[1]), send)
             elif text.startswith("burst "):
                 await self._burst(int(text.split()[1]), send)
             elif text == "abort":
                 send.__self__.transport.abort()  # type: ignore[attr-defined]
             else:
                 await send({"type": "websocket.send", "text": text})
+
+    async def _many(self, count: int, send: Send) -> None:
+        protocol = send.__self__  # type: ignore[attr-defined]
+        counting = CountingWrites(protocol.transport)
+        protocol.transport = counting
+        try:
+            for n in range(count):
+                await send({"type": "websocket.send", "text": f"{n:08d}" + "x" * 65536})
+            self.many_writes = counting.writes  # before the turn ends
+        finally:
+            protocol.transport = counting.transport
 
     async def _burst(self, count: int, send: Send) -> None:
         protocol = send.__self__  # type: ignore[attr-defined]
@@ -177,13 +188,16 @@ async def test_a_message_over_the_size_limit_closes_the_socket_with_1009(
 async def test_sends_to_a_client_that_reads_slowly_wait_and_lose_nothing(
     served: Served,
 ) -> None:
-    url, _, _ = served
+    url, app, _ = served
     async with client(url, max_size=None, max_queue=1) as ws:
         await ws.send("many 64")  # 4 MiB: past the transport's high-water mark many times
         for n in range(64):
             assert (await _received(ws))[:8] == f"{n:08d}"
         await ws.send("after")
         assert await _received(ws) == "after"
+    # Each message went to the transport as it was sent, not at the turn's end: so each send
+    # met the transport's back-pressure, which a tight loop of sends would otherwise escape.
+    assert app.many_writes == 64
 
 
 async def test_messages_sent_in_one_turn_arrive_in_order_and_ours_writes_them_at_once(

@@ -15,7 +15,8 @@ each frame to the transport at once, one system call each, yet a saga's transiti
 and published a few at a time (a step's outcome with the next step's start), and a subscription
 sends them back to back. Frames wait in `websockets`' own output buffer until the turn ends, then
 go out in one write, in the order they were sent; anything else uvicorn writes (a pong, a close)
-takes the frames waiting ahead of it along. Framing, the handshake itself, ping/pong keep-alive,
+takes the frames waiting ahead of it along. Past `FLUSH_AT` bytes they are written at once, so
+that sends in a tight loop still wait whenever the transport holds more than it should. Framing, the handshake itself, ping/pong keep-alive,
 the message size limit, close codes and the transport (our slow-reader guard aborts it through
 `send.__self__.transport`) are uvicorn's and `websockets`' code, unchanged.
 """
@@ -30,6 +31,9 @@ from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIO
 from uvicorn.server import ServerState
 from websockets.exceptions import InvalidState
 from websockets.http11 import Request
+
+FLUSH_AT = 64 * 1024
+"""Frames of this many bytes in one turn are written without waiting for the turn's end."""
 
 
 class Inbox:
@@ -141,6 +145,7 @@ class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
         "ping_timer",
         "pong_timer",
         "queue",
+        "queued",
         "read_paused",
         "request",
         "response",
@@ -165,6 +170,8 @@ class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
         self.queue = Inbox()  # type: ignore[assignment]
         self.writable = Gate()  # type: ignore[assignment]
         self.flush_due = False
+        self.queued = 0
+        """Bytes of frames sent since the last write (more when something else wrote them)."""
 
     def handle_connect(self, event: Request) -> None:
         super().handle_connect(event)
@@ -199,21 +206,30 @@ class LeanWebSocketProtocol(WebSocketsSansIOProtocol):
             del self.response  # the handshake's answer, written (or refused): not needed again
 
     def _queue_frame(self, data: bytes | None, text: str | None) -> None:
-        """uvicorn's `websocket.send`, written when this turn of the loop ends."""
+        """uvicorn's `websocket.send`, written when this turn of the loop ends, or at once past
+        `FLUSH_AT` bytes, so that a sender in a tight loop meets the transport's back-pressure
+        as it did."""
+        if data is not None:
+            payload, frame = data, self.conn.send_binary
+        elif text is not None:
+            payload, frame = text.encode(), self.conn.send_text
+        else:
+            return  # uvicorn sends nothing for it either
         try:
-            if data is not None:
-                self.conn.send_binary(data)
-            elif text is not None:
-                self.conn.send_text(text.encode())
+            frame(payload)
         except InvalidState as closing:
             raise ClientDisconnected from closing
-        if not self.flush_due:
+        self.queued += len(payload)
+        if self.queued >= FLUSH_AT:
+            self.flush()
+        elif not self.flush_due:
             self.flush_due = True
             self.loop.call_soon(self.flush)
 
     def flush(self) -> None:
         """Write the frames sent since the last write, in one call."""
         self.flush_due = False
+        self.queued = 0
         output = self.conn.data_to_send()
         if output and not self.transport.is_closing():
             self.transport.write(b"".join(output))
