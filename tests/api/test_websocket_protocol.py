@@ -7,8 +7,8 @@ writes what the app sends in one turn of the loop in one write, in order, a clos
 
 import asyncio
 import socket
-from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager
 from typing import Any
 
 import pytest
@@ -71,28 +71,30 @@ class EchoApp:
                 await send({"type": "websocket.send", "text": text})
 
     async def _many(self, count: int, send: Send) -> None:
-        protocol = send.__self__  # type: ignore[attr-defined]
-        counting = CountingWrites(protocol.transport)
-        protocol.transport = counting
-        try:
+        with counting_writes(send) as counting:
             for n in range(count):
                 await send({"type": "websocket.send", "text": f"{n:08d}" + "x" * 65536})
             self.many_writes = counting.writes  # before the turn ends
-        finally:
-            protocol.transport = counting.transport
 
     async def _burst(self, count: int, send: Send) -> None:
-        protocol = send.__self__  # type: ignore[attr-defined]
-        counting = CountingWrites(protocol.transport)
-        protocol.transport = counting
-        try:
+        with counting_writes(send) as counting:
             for n in range(count):
                 await send({"type": "websocket.send", "text": f"burst {n}"})
             await send({"type": "websocket.close", "code": 4001, "reason": "burst done"})
             await asyncio.sleep(0)  # one turn: what waits for the turn's end is written by now
-        finally:
-            protocol.transport = counting.transport
         self.burst_writes = counting.writes
+
+
+@contextmanager
+def counting_writes(send: Send) -> Iterator["CountingWrites"]:
+    """The socket's transport, counting its writes while the block runs."""
+    protocol = send.__self__  # type: ignore[attr-defined]
+    counting = CountingWrites(protocol.transport)
+    protocol.transport = counting
+    try:
+        yield counting
+    finally:
+        protocol.transport = counting.transport
 
 
 class CountingWrites:
