@@ -16,9 +16,11 @@ and published a few at a time (a step's outcome with the next step's start), and
 sends them back to back. Frames wait in `websockets`' own output buffer until the turn ends, then
 go out in one write, in the order they were sent; anything else uvicorn writes (a pong, a close)
 takes the frames waiting ahead of it along. Past `FLUSH_AT` bytes they are written at once, so
-that sends in a tight loop still wait whenever the transport holds more than it should. Framing, the handshake itself, ping/pong keep-alive,
-the message size limit, close codes and the transport (our slow-reader guard aborts it through
-`send.__self__.transport`) are uvicorn's and `websockets`' code, unchanged.
+that sends in a tight loop still wait whenever the transport holds more than it should.
+
+Framing, the handshake itself, ping/pong keep-alive, the message size limit, close codes and the
+transport (our slow-reader guard aborts it through `send.__self__.transport`) are uvicorn's and
+`websockets`' code, unchanged.
 """
 
 import asyncio
