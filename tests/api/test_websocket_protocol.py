@@ -17,7 +17,7 @@ from uvicorn.protocols.websockets.websockets_sansio_impl import WebSocketsSansIO
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.client import ClientProtocol
 from websockets.exceptions import ConnectionClosed
-from websockets.frames import Frame, Opcode
+from websockets.frames import Close, Frame, Opcode
 from websockets.typing import Subprotocol
 from websockets.uri import parse_uri
 
@@ -147,6 +147,13 @@ async def client(url: str, **options: Any) -> AsyncIterator[ClientConnection]:
         yield ws
 
 
+async def _closed(ws: ClientConnection) -> Close | None:
+    """The socket ends before another message: the close frame the client got, if any."""
+    with pytest.raises(ConnectionClosed) as closed:
+        await _received(ws)
+    return closed.value.rcvd
+
+
 async def _received(ws: ClientConnection) -> str:
     async with asyncio.timeout(DEADLINE):
         message = await ws.recv()
@@ -179,10 +186,9 @@ async def test_a_message_over_the_size_limit_closes_the_socket_with_1009(
         await ws.send("x" * MAX_SIZE)
         assert await _received(ws) == "x" * MAX_SIZE  # at the limit: fine
         await ws.send("x" * (MAX_SIZE + 1))
-        with pytest.raises(ConnectionClosed) as closed:
-            await _received(ws)
-    assert closed.value.rcvd is not None
-    assert closed.value.rcvd.code == 1009
+        received_close = await _closed(ws)
+    assert received_close is not None
+    assert received_close.code == 1009
     await _app_sees_the_end(app)
     assert app.disconnects[-1]["code"] == 1009
 
@@ -209,10 +215,9 @@ async def test_messages_sent_in_one_turn_arrive_in_order_and_ours_writes_them_at
     async with client(url) as ws:
         await ws.send("burst 5")
         assert [await _received(ws) for _ in range(5)] == [f"burst {n}" for n in range(5)]
-        with pytest.raises(ConnectionClosed) as closed:
-            await _received(ws)
-    assert closed.value.rcvd is not None
-    assert (closed.value.rcvd.code, closed.value.rcvd.reason) == (4001, "burst done")
+        received_close = await _closed(ws)
+    assert received_close is not None
+    assert (received_close.code, received_close.reason) == (4001, "burst done")
     # uvicorn writes each frame as it is sent; ours the five frames and the close together.
     assert app.burst_writes == (1 if protocol is LeanWebSocketProtocol else 6)
 
@@ -223,9 +228,8 @@ async def test_aborting_the_transport_ends_the_socket_at_once(
     url, app, _ = served
     async with client(url) as ws:
         await ws.send("abort")
-        with pytest.raises(ConnectionClosed) as closed:
-            await _received(ws)
-    assert closed.value.rcvd is None  # no closing handshake: the connection was cut
+        received_close = await _closed(ws)
+    assert received_close is None  # no closing handshake: the connection was cut
     await _app_sees_the_end(app)
     assert app.disconnects[-1]["code"] == 1005  # uvicorn's: lost after the handshake
 

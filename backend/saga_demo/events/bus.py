@@ -33,15 +33,11 @@ class Subscription:
         self.overflowed = False
 
     def __enter__(self) -> "Subscription":
-        self._bus._subscribers[self.session_id].add(self)
+        self._bus.join(self)
         return self
 
     def __exit__(self, *_: object) -> None:
-        subscribers = self._bus._subscribers
-        mine = subscribers[self.session_id]
-        mine.discard(self)
-        if not mine:
-            del subscribers[self.session_id]
+        self._bus.leave(self)
 
     def behind(self) -> None:
         """Tell the subscriber it may have missed events: it catches up from the log."""
@@ -111,6 +107,17 @@ class EventBus:
         """The session's events published from when its block begins until it ends
         (`with bus.subscribe(session_id) as subscription:`)."""
         return Subscription(self, session_id, self._limit)
+
+    def join(self, subscription: Subscription) -> None:
+        """The subscription gets the session's events from now on."""
+        self._subscribers[subscription.session_id].add(subscription)
+
+    def leave(self, subscription: Subscription) -> None:
+        """The subscription gets no more events."""
+        mine = self._subscribers[subscription.session_id]
+        mine.discard(subscription)
+        if not mine:
+            del self._subscribers[subscription.session_id]
 
     @property
     def subscriber_count(self) -> int:

@@ -32,12 +32,11 @@ from .errors import coded
 from .inputs import CreateOrderInput, from_coerced
 from .media import GRAPHQL_RESPONSE, preferred, respond_as_preferred
 from .mutation import place_order
-from .projection import RootField, Shape, root_field
+from .projection import RootField, Shape, encode_json, root_field
 from .schema import CACHE_SIZE
 
 ROOT_FIELD = "createOrder"
 PAYLOAD_TYPE = "CreateOrderPayload"
-_encode = json.JSONEncoder(separators=(",", ":")).encode  # as Strawberry's `encode_json`
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +103,7 @@ async def answer_graphql_post(view: ASGIApp, scope: Scope, receive: Receive, sen
         return
     session_id = await scope["state"]["session"].resolve()
     answer = await plan.execute(scope["app"].state.shop, session_id, arguments)
-    encoded = _encode(answer).encode()
+    encoded = encode_json(answer).encode()
     kind = media + b"; charset=utf-8" if media == GRAPHQL_RESPONSE else media
     await send(
         {

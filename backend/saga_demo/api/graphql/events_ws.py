@@ -23,7 +23,6 @@ error answer is then Strawberry's own, with its code. `tests/graphql/test_events
 both ways to the same messages.
 """
 
-import json
 from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
 from dataclasses import dataclass, field
@@ -49,7 +48,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 from ...store.records import EventRecord
 from .context import Context
 from .errors import coded
-from .projection import RootField, Shape, root_field
+from .projection import RootField, Shape, encode_json, root_field
 from .schema import CACHE_SIZE
 from .subscription import saga_update_events, session_event_events
 from .types import SagaEventType
@@ -66,7 +65,6 @@ _STREAMS: dict[str, Callable[[Context, dict[str, Any]], Events]] = {
     "sessionEvents": lambda context, args: session_event_events(context, args.get("after")),
 }
 _EVENT_TYPE = "SagaEvent"
-_encode = json.JSONEncoder(separators=(",", ":")).encode  # as Strawberry's `encode_json`
 
 
 @dataclass
@@ -90,7 +88,7 @@ class EventPlan:
         if known is not None:
             return known
         data = self.event.data(SagaEventType.from_domain(event))
-        encoded = _encode({"data": {self.root.key: data}})
+        encoded = encode_json({"data": {self.root.key: data}})
         if len(self._payloads) >= PAYLOADS_KEPT:
             del self._payloads[next(iter(self._payloads))]
         self._payloads[key] = encoded
@@ -151,7 +149,7 @@ class EventsHandler(BaseGraphQLTransportWSHandler[Context, None]):
         first: EventRecord | None,
         events: Events,
     ) -> None:
-        head = '{"id":' + _encode(operation.id) + ',"type":"next","payload":'
+        head = '{"id":' + encode_json(operation.id) + ',"type":"next","payload":'
         event = first
         try:
             while event is not None and not operation.completed:

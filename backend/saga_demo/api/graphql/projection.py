@@ -15,6 +15,7 @@ The document must have been validated against the schema first: `root_field` che
 Strawberry would) and finds the one root field a lean path serves.
 """
 
+import json
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
@@ -48,6 +49,8 @@ from strawberry.schema.schema import validate_document
 from .schema import CACHE_SIZE, LIMIT_RULES, MAX_TOKENS, schema
 
 Fragments = dict[str, FragmentDefinitionNode]
+encode_json = json.JSONEncoder(separators=(",", ":")).encode
+"""JSON as Strawberry's `encode_json` writes it, for the lean paths' answers."""
 
 
 @dataclass(slots=True)
