@@ -16,6 +16,7 @@ from saga_demo.bench.rows import (
     saga_row,
     startup_row,
 )
+from saga_demo.bench.scenarios.engine import engine_row
 from saga_demo.bench.stats import Summary
 
 LOAD = Load("wrk", 2.0, 500, 0, Summary(500, 0.004, 0.012, 0.020))
@@ -97,3 +98,24 @@ def test_a_failed_scenario_is_one_error_that_says_why() -> None:
     row = failed_row("history", "SeedingFailed: 3 of 90 seeded sagas completed")
     assert row.errors == 1
     assert row.first_error == "SeedingFailed: 3 of 90 seeded sagas completed"
+
+
+def test_an_engine_row_is_its_processs_own_count_of_sagas_and_cpu() -> None:
+    result = {
+        "seconds": 2.0,
+        "completed": 399,
+        "errors": 1,
+        "first_error": "RuntimeError: saga s ended FAILED",
+        "latencies": [0.001 * (i + 1) for i in range(399)],
+        "transactions": 3200,
+        "cpu_seconds": 0.8,
+    }
+    row = engine_row(32, result)
+    assert (row.scenario, row.concurrency, row.client) == ("engine", 32, "in-process")
+    assert row.sagas_per_second == pytest.approx(199.5)
+    assert row.transactions_per_saga == 8.0  # over every saga that ended, the failed one too
+    assert row.server_cpu_ms_per_saga == pytest.approx(2.0)
+    assert row.server_cpu_share == pytest.approx(0.4)
+    assert row.client_cpu_share is None  # the load loop is the same process: in the CPU above
+    assert (row.p50_ms, row.max_ms) == pytest.approx((200.0, 399.0))
+    assert (row.errors, row.first_error) == (1, "RuntimeError: saga s ended FAILED")

@@ -94,6 +94,19 @@ def test_the_fanout_delivered_every_event_to_every_subscriber(run_all: Run) -> N
     assert fanout["p50_ms"] is not None
 
 
+def test_the_engine_ran_sagas_without_http_at_each_concurrency(run_all: Run) -> None:
+    rows = [r for r in run_all.document()["rows"] if r["scenario"] == "engine"]
+    assert sorted(r["concurrency"] for r in rows) == [1, 2]
+    for row in rows:
+        assert row["client"] == "in-process"
+        assert row["operations"] > 0
+        assert row["sagas_per_second"] > 0
+        assert row["p50_ms"] <= row["p99_ms"] <= row["max_ms"]
+        # Every saga is a happy path: its transactions (7 or more) come from the store itself.
+        assert row["transactions_per_saga"] >= 7
+        assert row["server_cpu_ms_per_saga"] > 0
+
+
 def test_history_ran_on_each_number_of_prior_orders(run_all: Run) -> None:
     rows = run_all.document()["rows"]
     assert sorted(r["prior_orders"] for r in rows if r["scenario"] == "history") == [5, 20]

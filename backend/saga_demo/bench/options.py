@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from ..store.migrate import is_postgres
 
-SCENARIOS = ("startup", "floor", "rest", "graphql", "fanout", "history", "sessions")
+SCENARIOS = ("startup", "floor", "rest", "engine", "graphql", "fanout", "history", "sessions")
 """In the order `all` runs them."""
 SCALED_OUT = ("replicas",)
 """Scenarios on PostgreSQL only: `all` runs them after the others with a PostgreSQL

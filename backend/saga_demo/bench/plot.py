@@ -15,7 +15,7 @@ from matplotlib.ticker import ScalarFormatter
 
 from .rows import Row
 
-BY_CONCURRENCY = ("rest", "graphql", "floor", "history")
+BY_CONCURRENCY = ("rest", "engine", "graphql", "floor", "history")
 
 
 def _series(rows: Sequence[Row]) -> dict[str, list[Row]]:
@@ -58,7 +58,8 @@ def _by_concurrency(throughput: Axes, latency: Axes, rows: Sequence[Row]) -> Non
         axes.set_ylabel(label)
         axes.grid(True, which="both", alpha=0.3)
     throughput.set_title("throughput")
-    throughput.legend(fontsize="small")
+    if ticks:
+        throughput.legend(fontsize="small")
     latency.set_title("latency: p50 (solid), p99 (dashed)")
 
 

@@ -20,6 +20,7 @@ from .plot import write_plot
 from .progress import Progress
 from .report import print_report
 from .rows import Row, document, failed_row
+from .scenarios.engine import run_engine
 from .scenarios.fanout import run_fanout
 from .scenarios.floor import run_floor
 from .scenarios.graphql_sagas import run_graphql
@@ -35,6 +36,7 @@ RUNNERS: dict[str, Callable[[Harness], Awaitable[list[Row]]]] = {
     "startup": run_startup,
     "floor": run_floor,
     "rest": run_rest,
+    "engine": run_engine,
     "graphql": run_graphql,
     "fanout": run_fanout,
     "history": run_history,
