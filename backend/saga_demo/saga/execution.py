@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -19,7 +19,7 @@ from ..logs import LineLogger
 from ..status import CompensationState, EventKind, SagaStatus, StepStatus
 from ..store.errors import CancelRequested
 from ..store.interfaces import SagaLog
-from ..store.records import SagaRow, StepRow, Transition
+from ..store.records import SagaRow, StepRow, Transition, changed_saga
 from . import transitions as to
 from .attempts import Attempt, Outcome, call_once
 from .definition import SagaDefinition, StepCall, StepFunction
@@ -41,7 +41,7 @@ class Runtime:
     """Holds on to an attempt that timed out, which goes on in the background."""
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Way:
     """What differs between retrying an action and retrying a compensation."""
 
@@ -405,7 +405,7 @@ class SagaExecution:
             records = await self._rt.log.append(self._saga.id, held)
             self._held = []
             last = held[-1]
-            self._saga = replace(
+            self._saga = changed_saga(
                 self._saga,
                 status=last.saga_status,
                 last_sequence=records[-1].sequence,

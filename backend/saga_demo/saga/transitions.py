@@ -1,14 +1,13 @@
 """The state each kind of event leads a step to: one pure function per transition."""
 
-from dataclasses import replace
 from datetime import datetime
 
 from ..status import CompensationState, StepStatus
-from ..store.records import StepRow
+from ..store.records import StepRow, changed_step
 
 
 def started(step: StepRow, at: datetime) -> StepRow:
-    return replace(
+    return changed_step(
         step,
         status=StepStatus.RUNNING,
         attempts=step.attempts + 1,
@@ -20,7 +19,7 @@ def started(step: StepRow, at: datetime) -> StepRow:
 
 def retrying(step: StepRow, error: str, next_attempt_at: datetime, *, unknown: bool) -> StepRow:
     """Waiting to try again: the error so far, when, and whether the outcome may have happened."""
-    return replace(
+    return changed_step(
         step,
         error_message=error,
         next_attempt_at=next_attempt_at,
@@ -30,7 +29,7 @@ def retrying(step: StepRow, error: str, next_attempt_at: datetime, *, unknown: b
 
 def completed(step: StepRow, at: datetime) -> StepRow:
     # Whatever earlier attempts left unknown, this one's answer says the effect stands.
-    return replace(
+    return changed_step(
         step,
         status=StepStatus.COMPLETED,
         error_message=None,
@@ -41,7 +40,7 @@ def completed(step: StepRow, at: datetime) -> StepRow:
 
 
 def failed(step: StepRow, at: datetime, error: str, *, outcome_unknown: bool) -> StepRow:
-    return replace(
+    return changed_step(
         step,
         status=StepStatus.FAILED,
         error_message=error,
@@ -54,7 +53,7 @@ def failed(step: StepRow, at: datetime, error: str, *, outcome_unknown: bool) ->
 def compensation_started(step: StepRow) -> StepRow:
     # A failed step keeps its status while its unknown outcome is undone.
     status = StepStatus.FAILED if step.status == StepStatus.FAILED else StepStatus.COMPENSATING
-    return replace(
+    return changed_step(
         step,
         status=status,
         compensation=CompensationState.RUNNING,
@@ -64,14 +63,14 @@ def compensation_started(step: StepRow) -> StepRow:
 
 
 def compensation_retrying(step: StepRow, next_attempt_at: datetime) -> StepRow:
-    return replace(step, next_attempt_at=next_attempt_at)
+    return changed_step(step, next_attempt_at=next_attempt_at)
 
 
 def reopened(step: StepRow) -> StepRow:
     """A compensation left undone, to be tried again from its first attempt (a redrive)."""
     status = StepStatus.FAILED if step.status == StepStatus.FAILED else StepStatus.COMPLETED
     error = step.error_message if step.status == StepStatus.FAILED else None
-    return replace(
+    return changed_step(
         step,
         status=status,
         error_message=error,
@@ -83,7 +82,7 @@ def reopened(step: StepRow) -> StepRow:
 
 def compensated(step: StepRow, at: datetime) -> StepRow:
     status = StepStatus.FAILED if step.status == StepStatus.FAILED else StepStatus.COMPENSATED
-    return replace(
+    return changed_step(
         step,
         status=status,
         compensation=CompensationState.DONE,
@@ -96,8 +95,8 @@ def compensation_failed(step: StepRow, error: str) -> StepRow:
     # The effect still stands: a completed step is completed again, with what went wrong; a
     # failed one keeps its own error (the event carries the compensation's).
     if step.status == StepStatus.FAILED:
-        return replace(step, compensation=CompensationState.FAILED, next_attempt_at=None)
-    return replace(
+        return changed_step(step, compensation=CompensationState.FAILED, next_attempt_at=None)
+    return changed_step(
         step,
         status=StepStatus.COMPLETED,
         error_message=f"Compensation failed: {error}",

@@ -71,7 +71,7 @@ class _Amounts:
             f"SELECT 1 FROM {self.table} WHERE session_id = ? LIMIT 1", (session_id,)
         ).fetchone():
             return False
-        tx.conn.executemany(
+        tx.executemany(
             f"INSERT INTO {self.table} (session_id, {self.name}, {self.amount}) VALUES (?,?,?)",
             [(session_id, name, value) for name, value in seed.items()],
         )

@@ -37,7 +37,7 @@ def insert_saga(tx: WriteTx, saga: NewSaga) -> None:
             saga.trace_context,
         ),
     )
-    tx.conn.executemany(
+    tx.executemany(
         f"INSERT INTO saga_steps (saga_id, {STEP_COLUMNS}) VALUES ({', '.join('?' * 13)})",
         [(saga.id, *step_values(step)) for step in saga.steps],
     )
@@ -98,7 +98,7 @@ def append_transitions(
         first_event_id=first_event_id,
         first_sequence=first_sequence,
     )
-    tx.conn.executemany(
+    tx.executemany(
         f"INSERT INTO saga_events ({EVENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
         [
             (
@@ -117,7 +117,7 @@ def append_transitions(
             for r in records
         ],
     )
-    tx.conn.executemany(
+    tx.executemany(
         "UPDATE saga_steps SET status = ?, error_message = ?, attempts = ?, started_at = ?, "
         "finished_at = ?, outcome_unknown = ?, compensation = ?, compensation_attempts = ?, "
         "compensation_retry_from = ?, next_attempt_at = ? WHERE saga_id = ? AND position = ?",

@@ -84,7 +84,7 @@ class SqliteSessions:
         if not session_ids:
             return
         await self._db.write(
-            lambda tx: tx.conn.executemany(
+            lambda tx: tx.executemany(
                 "UPDATE sessions SET last_seen_at = ? WHERE id = ?",
                 [(timestamp(at), session_id) for session_id in session_ids],
             )
