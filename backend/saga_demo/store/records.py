@@ -1,11 +1,12 @@
 """Plain records that cross the store's interfaces, typed with the engine's vocabulary
 (`saga/status.py`: a leaf module of enums, the one thing the store takes from the engine).
 
-Records are values: nothing assigns to their fields, a change is a new record (`changed`). Those a
-saga makes by the dozen are not `frozen` all the same: a frozen dataclass's `__init__` goes
-through `object.__setattr__` field by field, which makes one of twelve fields cost 2.5 µs
-instead of 0.3 µs (CPython 3.11, measured here), and a saga makes about seventy of them. The
-keys (`OperationKey`) and answers stay frozen, and hashable.
+Records are values: nothing assigns to their fields, a change is a new record (`changed_step`,
+`changed_saga`, `dataclasses.replace`). Those a saga makes by the dozen are not `frozen` all the
+same: a frozen dataclass's `__init__` goes through `object.__setattr__` field by field, which
+makes one of twelve fields cost 2.5 µs instead of 0.3 µs (CPython 3.11, measured here), and a
+saga makes about seventy of them. The keys (`OperationKey`) and answers stay frozen, and
+hashable.
 """
 
 from collections.abc import Callable, Sequence

@@ -44,9 +44,9 @@ and write slows down with it."""
 class WriteTx:
     """A write transaction in progress: its connection and the events it records.
 
-    Its statements run on one cursor of its own (`Connection.execute` makes a cursor per
-    statement, which costs more than most of ours, some 60 a saga): read what a statement
-    returns before the next one runs."""
+    Its statements run on one cursor of its own: `Connection.execute` makes a cursor per
+    statement, which adds about a quarter to most of ours (some 60 a saga). Read what a
+    statement returns before the next one runs."""
 
     conn: sqlite3.Connection
     events: list[EventRecord] = field(default_factory=list)
