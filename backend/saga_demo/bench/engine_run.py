@@ -56,7 +56,9 @@ async def _run(
         metrics.observe(events)
 
     store = await open_store(database_url, on_commit=on_commit)
-    shop = Shop(store, utc_now, 0.0, bus, settings.step_policy(), None, settings.limits())
+    shop = Shop(
+        store, utc_now, settings.latency_scale, bus, settings.step_policy(), None, settings.limits()
+    )
     measuring = False
     latencies: list[float] = []
     errors: list[str] = []

@@ -22,9 +22,9 @@ class EngineRunFailed(RuntimeError):
     """The engine's process exited with an error."""
 
 
-async def _one_run(harness: Harness, concurrency: int, warmup: float) -> dict[str, Any]:
+async def _one_run(harness: Harness, run: int, concurrency: int, warmup: float) -> dict[str, Any]:
     options = harness.options
-    database = harness.workdir / f"engine-{concurrency}" / "saga.db"
+    database = harness.workdir / f"engine-{run}" / "saga.db"  # fresh each run
     database.parent.mkdir(parents=True)
     command = harness.pinning.server_command(
         [
@@ -38,7 +38,7 @@ async def _one_run(harness: Harness, concurrency: int, warmup: float) -> dict[st
             str(options.orders_per_session),
         ]
     )
-    log = harness.workdir / f"engine-{concurrency}.log"
+    log = harness.workdir / f"engine-{run}.log"
     with log.open("wb") as stderr:
         process = await asyncio.create_subprocess_exec(
             *command, stdout=asyncio.subprocess.PIPE, stderr=stderr
@@ -83,9 +83,9 @@ async def run_engine(harness: Harness) -> list[Row]:
         harness.note("engine: skipped with --url or --database-url (it runs its own SQLite file)")
         return []
     rows = []
-    for concurrency in options.concurrency:
+    for run, concurrency in enumerate(options.concurrency):
         label = f"engine c={concurrency}"
         async with harness.progress.timed(label, options.warmup + options.seconds):
-            result = await _one_run(harness, concurrency, options.warmup)
+            result = await _one_run(harness, run, concurrency, options.warmup)
         rows.append(harness.report(engine_row(concurrency, result)))
     return rows
