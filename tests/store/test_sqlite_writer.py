@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from saga_demo.status import EventKind, SagaStatus
 from saga_demo.store.errors import Conflict
 from saga_demo.store.interfaces import GROUP_SIZE_BUCKETS
 from saga_demo.store.records import EventRecord
@@ -130,6 +131,24 @@ async def test_listeners_see_each_transaction_in_commit_order_before_its_caller_
         assert number in seen
     # One COMMIT for the fifty: in the histogram's bucket of 33 to 64.
     assert db.stats.group_size_buckets[GROUP_SIZE_BUCKETS.index(64)] == 1
+
+
+async def test_nulls_flags_and_statuses_are_stored_as_sqlite_would_store_them(
+    db: SqliteDatabase,
+) -> None:
+    """The adapters registered for speed store what sqlite3 stores without them."""
+    await db.write(lambda tx: tx.execute("CREATE TABLE v (n, yes, no, status, kind)"))
+    values = (None, True, False, SagaStatus.COMPLETED, EventKind.STEP_STARTED)
+    await db.write(lambda tx: tx.execute("INSERT INTO v VALUES (?, ?, ?, ?, ?)", values))
+    await db.write(lambda tx: tx.executemany("INSERT INTO v VALUES (?, ?, ?, ?, ?)", [values]))
+
+    rows = await db.read(
+        lambda conn: conn.execute(
+            "SELECT typeof(n), yes, typeof(yes), no, status, typeof(status), kind FROM v"
+        ).fetchall()
+    )
+    expected = ("null", 1, "integer", 0, "COMPLETED", "text", "STEP_STARTED")
+    assert rows == [expected, expected]
 
 
 def test_a_crash_mid_group_loses_only_what_was_not_committed(tmp_path: Path) -> None:
