@@ -61,7 +61,7 @@ class History:
         return config
 
 
-ORCHESTRATOR = History("orchestrator", MIGRATIONS, "alembic_version", "0004")
+ORCHESTRATOR = History("orchestrator", MIGRATIONS, "alembic_version", "0005")
 """The orchestrator's tables: sessions, orders, the saga log."""
 
 

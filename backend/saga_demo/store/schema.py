@@ -79,7 +79,9 @@ sagas = Table(
     # Scaled out: the replica that runs the saga (`replicas.id`), None when none does (a new
     # database's, or one released); the embedded mode leaves it None.
     Column("owner", ID, nullable=True),
-    Index("ix_sagas_session_id_status", "session_id", "status"),
+    # A session's unfinished sagas (a reset refused while one runs; the sweeper). Neither
+    # column changes while a saga runs, so an update of its status rewrites no index.
+    Index("ix_sagas_session_unfinished", "session_id", "finished_at"),
     Index("ix_sagas_owner", "owner"),
     Index("ix_sagas_unfinished", "finished_at", "created_at"),
 )

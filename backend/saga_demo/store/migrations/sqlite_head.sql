@@ -28,8 +28,6 @@ CREATE TABLE sagas (
 	CONSTRAINT fk_sagas_session_id_sessions FOREIGN KEY(session_id) REFERENCES sessions (id) ON DELETE CASCADE
 );
 
-CREATE INDEX ix_sagas_session_id_status ON sagas (session_id, status);
-
 CREATE INDEX ix_sagas_unfinished ON sagas (finished_at, created_at);
 
 CREATE TABLE saga_events (
@@ -93,6 +91,8 @@ CREATE TABLE replicas (
 	lease_expires_at DATETIME NOT NULL, 
 	CONSTRAINT pk_replicas PRIMARY KEY (id)
 );
+
+CREATE INDEX ix_sagas_session_unfinished ON sagas (session_id, finished_at);
 
 CREATE TABLE inventory_alembic_version (
 	version_num VARCHAR(32) NOT NULL, 
@@ -166,7 +166,7 @@ CREATE TABLE shipping_shipments (
 
 CREATE INDEX ix_shipping_shipments_session_id ON shipping_shipments (session_id);
 
-INSERT INTO alembic_version (version_num) VALUES ('0004');
+INSERT INTO alembic_version (version_num) VALUES ('0005');
 
 INSERT INTO inventory_alembic_version (version_num) VALUES ('0001');
 

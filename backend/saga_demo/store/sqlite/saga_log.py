@@ -50,6 +50,17 @@ def create_saga(tx: WriteTx, saga: NewSaga, transitions: Sequence[Transition]) -
     return created_saga(saga, transitions, records[-1].sequence)
 
 
+_UPDATE_SAGA = (
+    "UPDATE sagas SET last_sequence = last_sequence + ?1, status = ?2, updated_at = ?3{} "
+    "WHERE id = ?4 AND finished_at IS NULL AND (NOT ?5 OR cancel_requested = 0) "
+    "RETURNING session_id, correlation_id, last_sequence"
+)
+# Two statements, not `finished_at = CASE ...` in one: SQLite rewrites the entries of every index
+# on a column that an UPDATE sets, even to the value it had, and finished_at is in two of them.
+_ADVANCE = _UPDATE_SAGA.format("")
+_FINISH = _UPDATE_SAGA.format(", finished_at = ?3")
+
+
 def append_transitions(
     tx: WriteTx, saga_id: str, transitions: Sequence[Transition]
 ) -> list[EventRecord]:
@@ -60,19 +71,8 @@ def append_transitions(
     finished = any(t.finishes_saga for t in transitions)
     guarded = any(t.unless_cancelled for t in transitions)
     row = tx.execute(
-        "UPDATE sagas SET last_sequence = last_sequence + ?, status = ?, updated_at = ?, "
-        "finished_at = CASE WHEN ? THEN ? ELSE NULL END "
-        "WHERE id = ? AND finished_at IS NULL AND (NOT ? OR cancel_requested = 0) "
-        "RETURNING session_id, correlation_id, last_sequence",
-        (
-            len(transitions),
-            last.saga_status,
-            timestamp(last.at),
-            finished,
-            timestamp(last.at),
-            saga_id,
-            guarded,
-        ),
+        _FINISH if finished else _ADVANCE,
+        (len(transitions), last.saga_status, timestamp(last.at), saga_id, guarded),
     ).fetchone()
     if row is None:
         cancelled = tx.execute(
