@@ -1,7 +1,6 @@
 """The FastAPI application: sessions, the REST shim, the front end, and the saga runtime."""
 
 import asyncio
-import gc
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
@@ -31,6 +30,7 @@ from .api.rest.schemas import ReadyResponse
 from .api.rest.validation import invalid_request, method_not_allowed, unreadable_body
 from .api.sessions import SessionMiddleware, SessionRegistry
 from .api.tokens import bearer_guard
+from .collector import settle_the_collector
 from .events.bus import EventBus
 from .metrics import SagaMetrics
 from .migrations import migrate
@@ -53,21 +53,6 @@ the payment, ship; when a step fails, the completed steps are compensated in rev
 
 Each visitor gets a session (cookie `session_id`) with its own seeded products and balances.
 """
-
-GC_THRESHOLDS = (20_000, 50, 50)
-"""The collector's thresholds once started (CPython's are 700, 10, 10). A saga allocates a few
-thousand short-lived objects, nearly all freed by reference counting, so the default starts a
-young collection several times per saga for next to nothing: about 5 % of a saga's CPU, measured
-alternately. What is held for long (sessions, subscriptions) is collected all the same."""
-
-
-def _settle_the_collector() -> None:
-    """What start-up made (modules, the GraphQL schema, the routes: some 80,000 objects) lives as
-    long as the process: move it out of the collector's sight, so that its full collections,
-    which otherwise walk it all each time, cost next to nothing; then collect less often."""
-    gc.collect()
-    gc.freeze()
-    gc.set_threshold(*GC_THRESHOLDS)
 
 
 class Runtime(BaseModel):
@@ -294,7 +279,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             ),
             asyncio.create_task(sockets.run(), name="socket-watch"),
         ]
-        _settle_the_collector()
+        settle_the_collector()
         try:
             yield
         finally:

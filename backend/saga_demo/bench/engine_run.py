@@ -3,10 +3,11 @@
 `python -m saga_demo.bench.engine_run DATABASE_URL SECONDS WARMUP CONCURRENCY PER_SESSION`
 migrates the SQLite file, builds the store, the bus, the metrics' listener and the shop as the
 server's start-up does (the same participants, logging set up as `saga-demo serve` sets it up,
-to standard error, and uvloop, as uvicorn runs it), then places happy-path orders in a closed
-loop, each worker waiting for its saga to end before the next. It prints one JSON object: the
-sagas finished in the window, the errors, the latencies, the transactions and the process's CPU
-over the window (which includes the loop placing the orders: a few µs a saga).
+to standard error, uvloop, as uvicorn runs it, and the collector tuned as the server tunes it),
+then places happy-path orders in a closed loop, each worker waiting for its saga to end before
+the next. It prints one JSON object: the sagas finished in the window, the errors, the
+latencies, the transactions and the process's CPU over the window (which includes the loop
+placing the orders: a few µs a saga).
 
 What the server costs beyond this is the transport: HTTP or GraphQL, the sessions' middleware,
 the answers and the events sent.
@@ -23,6 +24,7 @@ from typing import Any
 
 import uvloop
 
+from ..collector import settle_the_collector
 from ..events.bus import EventBus
 from ..logs import configure_logging
 from ..metrics import SagaMetrics
@@ -59,6 +61,7 @@ async def _run(
     shop = Shop(
         store, utc_now, settings.latency_scale, bus, settings.step_policy(), None, settings.limits()
     )
+    settle_the_collector()  # as the server does once started
     measuring = False
     latencies: list[float] = []
     errors: list[str] = []
