@@ -84,14 +84,14 @@ def _null(value: None) -> None:
     return value
 
 
-def bind_without_lookups() -> None:
+def _bind_without_lookups() -> None:
     """Adapters for the parameters sqlite3 does not bind at once: None, bool and our enums.
 
     sqlite3 binds an int, float or str at once, and looks anything else up among its adapters.
     When none is registered, it looks for `__adapt__` on its protocol type, and the
     AttributeError that lookup raises and clears is formatted first: about 3,300 instructions a
-    parameter, for the some 130 NULLs, flags and statuses a saga binds (a tenth of its
-    instructions, callgrind). An adapter found in the registry costs a dict lookup and a call.
+    parameter, for the 128 NULLs, flags and statuses a saga binds. With the adapters, one found
+    in the registry costs a dict lookup and a call: 5.6 % fewer instructions a saga (callgrind).
     The values bound are the same: None is still NULL, a bool an integer, a status its text."""
     sqlite3.register_adapter(type(None), _null)
     sqlite3.register_adapter(bool, int)
@@ -99,7 +99,7 @@ def bind_without_lookups() -> None:
         sqlite3.register_adapter(status, str)
 
 
-bind_without_lookups()
+_bind_without_lookups()
 
 
 def connect(path: Path) -> sqlite3.Connection:
