@@ -12,10 +12,12 @@ from .saga_log import create_saga, load_saga
 def _create(
     tx: WriteTx, order: NewOrder, saga: NewSaga, transitions: Sequence[Transition]
 ) -> RecordedOrder:
+    # The session's two counters in one statement: the order's number, and its saga's first
+    # events' ids (`create_saga` numbers them from there).
     row = tx.execute(
-        "UPDATE sessions SET last_order_number = last_order_number + 1 WHERE id = ? "
-        "RETURNING last_order_number",
-        (order.session_id,),
+        "UPDATE sessions SET last_order_number = last_order_number + 1, "
+        "last_event_id = last_event_id + ? WHERE id = ? RETURNING last_order_number, last_event_id",
+        (len(transitions), order.session_id),
     ).fetchone()
     if row is None:
         raise SessionNotFound(order.session_id)
@@ -35,7 +37,7 @@ def _create(
         ),
     )
     events = len(tx.events)
-    recorded = create_saga(tx, saga, transitions)
+    recorded = create_saga(tx, saga, transitions, last_event_id=row[1])
     created = OrderRow(
         id=order.id,
         session_id=order.session_id,

@@ -18,36 +18,84 @@ from .rows import (
 )
 
 
-def insert_saga(tx: WriteTx, saga: NewSaga) -> None:
-    """Record a saga and its steps, before any of its events."""
-    at = timestamp(saga.created_at)
+def create_saga(
+    tx: WriteTx,
+    saga: NewSaga,
+    transitions: Sequence[Transition],
+    last_event_id: int | None = None,
+) -> SagaRow:
+    """Record a saga with its first transitions; the saga as the log then holds it.
+
+    The saga and its steps are inserted in the state those transitions lead to, not inserted
+    and then updated. `last_event_id` is the session's event counter already advanced past
+    them (an order's own statement does that, with the order's number); without it, the
+    counter is advanced here."""
+    if not transitions:
+        raise ValueError("nothing to append")
+    created = created_saga(saga, transitions, len(transitions))
     tx.execute(
         "INSERT INTO sagas (id, session_id, definition, correlation_id, payload, status, "
-        "last_sequence, cancel_requested, created_at, updated_at, trace_context) "
-        "VALUES (?,?,?,?,?,?,0,0,?,?,?)",
+        "last_sequence, cancel_requested, created_at, updated_at, finished_at, trace_context) "
+        "VALUES (?,?,?,?,?,?,?,0,?,?,?,?)",
         (
-            saga.id,
-            saga.session_id,
-            saga.definition,
-            saga.correlation_id,
-            saga.payload,
-            saga.status,
-            at,
-            at,
-            saga.trace_context,
+            created.id,
+            created.session_id,
+            created.definition,
+            created.correlation_id,
+            created.payload,
+            created.status,
+            created.last_sequence,
+            timestamp(created.created_at),
+            timestamp(created.updated_at),
+            timestamp(created.finished_at),
+            created.trace_context,
         ),
     )
     tx.executemany(
         f"INSERT INTO saga_steps (saga_id, {STEP_COLUMNS}) VALUES ({', '.join('?' * 13)})",
-        [(saga.id, *step_values(step)) for step in saga.steps],
+        [(saga.id, *step_values(step)) for step in created.steps],
     )
+    if last_event_id is None:
+        (last_event_id,) = tx.execute(
+            "UPDATE sessions SET last_event_id = last_event_id + ? WHERE id = ? "
+            "RETURNING last_event_id",
+            (len(transitions), saga.session_id),
+        ).fetchone()
+    _insert_events(
+        tx,
+        numbered_events(
+            transitions,
+            session_id=saga.session_id,
+            saga_id=saga.id,
+            correlation_id=saga.correlation_id,
+            first_event_id=last_event_id - len(transitions) + 1,
+            first_sequence=1,
+        ),
+    )
+    return created
 
 
-def create_saga(tx: WriteTx, saga: NewSaga, transitions: Sequence[Transition]) -> SagaRow:
-    """Record a saga with its first transitions; the saga as the log then holds it."""
-    insert_saga(tx, saga)
-    records = append_transitions(tx, saga.id, transitions)
-    return created_saga(saga, transitions, records[-1].sequence)
+def _insert_events(tx: WriteTx, records: list[EventRecord]) -> None:
+    tx.executemany(
+        f"INSERT INTO saga_events ({EVENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+        [
+            (
+                r.session_id,
+                r.event_id,
+                r.saga_id,
+                r.sequence,
+                r.kind,
+                r.step,
+                r.attempt,
+                r.step_status,
+                r.saga_status,
+                r.error_message,
+                timestamp(r.at),
+            )
+            for r in records
+        ],
+    )
+    tx.events.extend(records)
 
 
 _UPDATE_SAGA = (
@@ -98,25 +146,7 @@ def append_transitions(
         first_event_id=first_event_id,
         first_sequence=first_sequence,
     )
-    tx.executemany(
-        f"INSERT INTO saga_events ({EVENT_COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-        [
-            (
-                r.session_id,
-                r.event_id,
-                r.saga_id,
-                r.sequence,
-                r.kind,
-                r.step,
-                r.attempt,
-                r.step_status,
-                r.saga_status,
-                r.error_message,
-                timestamp(r.at),
-            )
-            for r in records
-        ],
-    )
+    _insert_events(tx, records)
     tx.executemany(
         "UPDATE saga_steps SET status = ?, error_message = ?, attempts = ?, started_at = ?, "
         "finished_at = ?, outcome_unknown = ?, compensation = ?, compensation_attempts = ?, "
@@ -127,7 +157,6 @@ def append_transitions(
             if t.step is not None
         ],
     )
-    tx.events.extend(records)
     return records
 
 
